@@ -1,0 +1,63 @@
+"""Read production variables and collect every problem, so start-up names them all at once.
+
+A production process must not start half-configured (a build that publishes to the wrong place,
+a site with a guessable key), so production.py reads each variable through `Environment` and
+finishes with `raise_if_incomplete()`.
+"""
+
+from urllib.parse import urlsplit
+
+from decouple import Csv, config
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Environment:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def required(self, name: str, what: str) -> str:
+        """A variable that must be set; `what` tells the user what to set it to."""
+        value = config(name, default="").strip()
+        if not value:
+            self.problems.append(f"{name} is not set: set it to {what}.")
+        return value
+
+    def required_list(self, name: str, what: str) -> list[str]:
+        return Csv()(self.required(name, what))
+
+    def optional_url(self, name: str) -> str:
+        """An absolute http(s) URL without a trailing slash, or empty."""
+        value = config(name, default="").strip()
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            self.problems.append(
+                f"{name}={value!r} is not a URL: set it to the endpoint's address, "
+                "such as https://s3.example.com (or leave it unset for AWS)."
+            )
+        return value.rstrip("/")
+
+    def optional_host(self, name: str) -> str:
+        """A bare host name: no scheme, no path, no trailing slash."""
+        value = config(name, default="").strip()
+        if value and ("://" in value or "/" in value):
+            self.problems.append(
+                f"{name}={value!r} must be a bare host name such as cdn.example.com "
+                "(no https://, no path, no trailing slash)."
+            )
+        return value
+
+    def optional_prefix_url(self, name: str) -> str:
+        """A URL that other URLs are built on, so it must end with a slash."""
+        value = config(name, default="").strip()
+        if value and not value.endswith("/"):
+            self.problems.append(f"{name}={value!r} must end with a slash: set it to {value}/")
+        return value
+
+    def raise_if_incomplete(self) -> None:
+        if self.problems:
+            lines = "\n".join(f"  - {problem}" for problem in self.problems)
+            raise ImproperlyConfigured(
+                "Production settings are incomplete (DEBUG is off). Set these environment "
+                "variables (Heroku: heroku config:set NAME=value), or set DEBUG=True in .env "
+                f"for development:\n{lines}"
+            )

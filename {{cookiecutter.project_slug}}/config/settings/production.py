@@ -1,0 +1,127 @@
+"""Production: PostgreSQL, static and media files on S3 (or an S3-compatible store), HTTPS.
+
+Selected when DEBUG is off, which is the case on Heroku (no `.env`, no DEBUG config var).
+Every value comes from the environment; a missing or malformed one stops start-up with a
+message that names it (see environment.py).
+"""
+
+import dj_database_url
+from decouple import config
+
+from .base import *
+from .environment import Environment
+
+env = Environment()
+
+# --- Core -------------------------------------------------------------------------------------
+DEBUG = False
+SECRET_KEY = env.required(
+    "SECRET_KEY",
+    'a long random string (python -c "import secrets; print(secrets.token_urlsafe(50))")',
+)
+ALLOWED_HOSTS = env.required_list(
+    "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
+)
+
+# --- Database ---------------------------------------------------------------------------------
+# Persistent connections save a TLS handshake per request; health checks drop connections the
+# server closed (Heroku restarts its databases for maintenance).
+# https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+_database_url = env.required("DATABASE_URL", "a database URL (Heroku's PostgreSQL add-on sets it)")
+if _database_url:
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+    }
+
+# --- S3 bucket (django-storages) --------------------------------------------------------------
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+# Credentials may be left unset where the environment provides them (an IAM role, a profile).
+AWS_ACCESS_KEY_ID = config("AWS_ACCESS_KEY_ID", default=None)
+AWS_SECRET_ACCESS_KEY = config("AWS_SECRET_ACCESS_KEY", default=None)
+AWS_STORAGE_BUCKET_NAME = env.required(
+    "AWS_STORAGE_BUCKET_NAME", "the name of the bucket that holds static and media files"
+)
+AWS_S3_REGION_NAME = config("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_S3_ENDPOINT_URL = env.optional_url("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_CUSTOM_DOMAIN = env.optional_host("AWS_S3_CUSTOM_DOMAIN") or None
+AWS_LOCATION = config("AWS_LOCATION", default="").strip("/")
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+# S3-compatible stores (MinIO and most others) expect the bucket in the path.
+AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL else "auto"
+# No object ACLs: new buckets reject them; the bucket policy (prepare_bucket) decides access.
+AWS_DEFAULT_ACL = None
+
+
+def _bucket_url() -> str:
+    """Where the bucket's objects are read from: the CDN, the custom endpoint, or AWS."""
+    if AWS_S3_CUSTOM_DOMAIN:
+        return f"https://{AWS_S3_CUSTOM_DOMAIN}"
+    if AWS_S3_ENDPOINT_URL:
+        return f"{AWS_S3_ENDPOINT_URL}/{AWS_STORAGE_BUCKET_NAME}"
+    return f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+
+
+def _prefix(name: str) -> str:
+    return f"{AWS_LOCATION}/{name}" if AWS_LOCATION else name
+
+
+# --- Static files -----------------------------------------------------------------------------
+# collectstatic builds STATIC_ROOT locally with Django's manifest storage (content-hashed names),
+# compresses it offline, then publishes the tree to STATIC_LOCATION (assets/publish.py). Pages
+# build URLs from the manifest in this release's own STATIC_ROOT: no S3 call per URL, and a
+# rolling deploy never reads another release's manifest.
+STATIC_LOCATION = _prefix("static")
+STATIC_URL = env.optional_prefix_url("STATIC_URL") or f"{_bucket_url()}/{STATIC_LOCATION}/"
+ASSETS_PUBLISH_TO_S3 = True
+# Optional: invalidate the changed unhashed paths on this CloudFront distribution after a publish.
+CLOUDFRONT_DISTRIBUTION_ID = config("CLOUDFRONT_DISTRIBUTION_ID", default="")
+
+# --- Media files ------------------------------------------------------------------------------
+# Uploads never overwrite (a suffix is added) and are private unless MEDIA_PUBLIC=True: their
+# URLs are then signed and expire. Signed URLs name the bucket itself, since a CDN in front of
+# it would not pass the signature through.
+MEDIA_PUBLIC = config("MEDIA_PUBLIC", default=False, cast=bool)
+MEDIA_LOCATION = _prefix("media")
+MEDIA_URL = f"{_bucket_url()}/{MEDIA_LOCATION}/"
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "location": MEDIA_LOCATION,
+            "file_overwrite": False,
+            "querystring_auth": not MEDIA_PUBLIC,
+            "querystring_expire": config("MEDIA_URL_EXPIRY", default=3600, cast=int),
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN if MEDIA_PUBLIC else None,
+        },
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+    },
+}
+
+# --- django-compressor ------------------------------------------------------------------------
+# Bundles are built once by collectstatic (offline) into STATIC_ROOT; its offline manifest stays
+# in this release's STATIC_ROOT/CACHE too. Files are already content-hashed by the manifest
+# storage, so the CSS filter need not add its own ?hash suffix.
+# https://django-compressor.readthedocs.io/en/stable/usage/#offline-compression
+COMPRESS_ENABLED = True
+COMPRESS_OFFLINE = True
+COMPRESS_CSS_HASHING_METHOD = None
+
+# --- HTTPS and security headers ---------------------------------------------------------------
+# Heroku's router terminates TLS and says so in X-Forwarded-Proto.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", default=True, cast=bool)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# Start with a short HSTS time; raise SECURE_HSTS_SECONDS to 31536000 once HTTPS works everywhere
+# (browsers remember it). https://docs.djangoproject.com/en/5.2/ref/middleware/#http-strict-transport-security
+SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", default=3600, cast=int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True, cast=bool)
+SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", default=True, cast=bool)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+env.raise_if_incomplete()

@@ -1,0 +1,16 @@
+"""Tests: fast, isolated and independent of `.env` and of any bucket.
+
+pytest selects this module through `DJANGO_SETTINGS_MODULE` in pyproject.toml.
+"""
+
+from .base import *
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks"
+ALLOWED_HOSTS = ["testserver", "localhost"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# Fast hashing: the tests create users, they do not need to resist brute force.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Uploads go to memory so a test run leaves no files behind.
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+COMPRESS_ENABLED = False

@@ -1,0 +1,26 @@
+"""gunicorn settings for Heroku's router.
+
+https://docs.gunicorn.org/en/stable/settings.html
+https://devcenter.heroku.com/articles/http-routing#timeouts
+"""
+
+import os
+
+# Heroku tells each dyno which port to listen on.
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Heroku sets WEB_CONCURRENCY from the dyno's memory; 2 suits the smallest dynos.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# The router gives up on a request after 30 s; stop the worker first so the error is ours.
+timeout = 25
+graceful_timeout = 20
+# The router keeps idle connections to the dyno open for 90 s; stay open longer than that so
+# gunicorn never closes a connection the router is about to reuse.
+keepalive = 95
+# Both logs to standard output, where Heroku's log router collects them.
+accesslog = "-"
+errorlog = "-"
+# The router is the only client that can reach the dyno, so trust its X-Forwarded-* headers.
+forwarded_allow_ips = "*"
+# Recycle workers now and then so a slow leak never takes a dyno down.
+max_requests = 1000
+max_requests_jitter = 100

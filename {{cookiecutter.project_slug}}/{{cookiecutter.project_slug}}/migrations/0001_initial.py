@@ -1,0 +1,25 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = []
+
+    operations = [
+        migrations.CreateModel(
+            name="Upload",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("file", models.FileField(upload_to="uploads/%Y/%m/")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+            ],
+            options={"ordering": ["-uploaded_at"]},
+        ),
+    ]
