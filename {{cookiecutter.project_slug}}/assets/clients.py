@@ -1,0 +1,34 @@
+"""AWS clients for the asset commands, configured from the same settings as media storage."""
+
+from __future__ import annotations
+
+import boto3
+from botocore.config import Config
+from django.conf import settings
+from storages.backends.s3 import S3Storage
+
+
+def bucket_client(workers: int = 16):
+    """An S3 client for the configured bucket, with a connection per worker thread.
+
+    Built through django-storages so that credentials, endpoint and region come from the same
+    settings as media storage; retries back off on throttling (SlowDown) and server errors.
+    """
+    config = Config(
+        s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
+        signature_version=settings.AWS_S3_SIGNATURE_VERSION,
+        max_pool_connections=workers,
+        retries={"mode": "standard", "total_max_attempts": 5},
+        connect_timeout=5,
+        read_timeout=60,
+    )
+    return S3Storage(client_config=config).connection.meta.client
+
+
+def cloudfront_client():
+    # Credentials may come from .env, which boto3 does not read: pass them on explicitly.
+    return boto3.client(
+        "cloudfront",
+        aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+    )
