@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
 from tests.support.project import Project, project_virtualenv
+from tests.support.s3server import S3Server
 
 Bake = Callable[..., Path]
 
@@ -34,3 +36,18 @@ def venv() -> Path:
 def project(bake: Bake, venv: Path) -> Project:
     """A project baked on the defaults, with its requirements installed."""
     return Project(bake(), venv)
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3Server]:
+    """A real S3 HTTP endpoint on loopback (moto's server in its own process)."""
+    with S3Server() as server:
+        yield server
+
+
+@pytest.fixture
+def production(project: Project, s3: S3Server, worker_id: str) -> tuple[Project, dict[str, str]]:
+    """A baked project as Heroku builds it, and config vars for an empty bucket of its own."""
+    bucket = new_bucket_name(worker_id)
+    database_url = f"sqlite:///{project.path / 'production.sqlite3'}"
+    return as_heroku_builds(project), config_vars(s3.endpoint_url, bucket, database_url)
