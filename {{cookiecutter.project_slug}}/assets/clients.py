@@ -29,6 +29,7 @@ def cloudfront_client():
     # Credentials may come from .env, which boto3 does not read: pass them on explicitly.
     return boto3.client(
         "cloudfront",
+        region_name="us-east-1",  # CloudFront's API is global, signed for us-east-1
         aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
         aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
     )

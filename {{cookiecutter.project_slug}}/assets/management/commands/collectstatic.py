@@ -58,9 +58,19 @@ class Command(collectstatic.Command):
             ) from error
         self.stdout.write(self.style.SUCCESS(summary_line(report)))
         if settings.CLOUDFRONT_DISTRIBUTION_ID and report.changed_unhashed:
-            distribution = settings.CLOUDFRONT_DISTRIBUTION_ID
-            paths = invalidate(cloudfront_client(), distribution, prefix, report.changed_unhashed)
-            self.stdout.write(f"Invalidated {len(paths)} CloudFront path(s).")
+            self.invalidate(prefix, report.changed_unhashed)
+
+    def invalidate(self, prefix: str, names: list[str]) -> None:
+        distribution = settings.CLOUDFRONT_DISTRIBUTION_ID
+        try:
+            paths = invalidate(cloudfront_client(), distribution, prefix, names)
+        except (BotoCoreError, ClientError) as error:
+            raise CommandError(
+                f"The files are published, but invalidating CloudFront distribution "
+                f"{distribution} failed: {error}\nPages are unaffected (they use hashed names); "
+                "the changed unhashed files reach the CDN when its cached copies expire."
+            ) from error
+        self.stdout.write(f"Invalidated {len(paths)} CloudFront path(s).")
 
     def progress(self):
         last = time.monotonic()
