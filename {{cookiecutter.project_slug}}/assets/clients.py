@@ -20,7 +20,7 @@ def bucket_client(workers: int = 16):
         max_pool_connections=workers,
         retries={"mode": "standard", "total_max_attempts": 5},
         connect_timeout=5,
-        read_timeout=60,
+        read_timeout=settings.ASSETS_PUBLISH_TIMEOUT,
     )
     return S3Storage(client_config=config).connection.meta.client
 

@@ -122,9 +122,16 @@ def needs_upload(file: LocalFile, remote_etag: str | None) -> bool:
     return not file.immutable and local_etag(file.path) != remote_etag
 
 
+class PublishError(Exception):
+    """A step of the publish failed for good (after the client's own retries)."""
+
+
 def upload(client, bucket: str, key: str, file: LocalFile) -> None:
     extra = {"ContentType": file.content_type, "CacheControl": file.cache_control}
-    client.upload_file(str(file.path), bucket, key, ExtraArgs=extra, Config=TRANSFER)
+    try:
+        client.upload_file(str(file.path), bucket, key, ExtraArgs=extra, Config=TRANSFER)
+    except Exception as error:  # boto3 wraps client errors in its own S3UploadFailedError
+        raise PublishError(f"uploading {file.name} failed: {error}") from error
 
 
 def publish(
@@ -137,7 +144,10 @@ def publish(
 ) -> Report:
     """Upload what the bucket lacks; call progress(done, total, bytes) as uploads finish."""
     started = time.monotonic()
-    remote = remote_etags(client, bucket, prefix)
+    try:
+        remote = remote_etags(client, bucket, prefix)
+    except Exception as error:
+        raise PublishError(f"listing s3://{bucket}/{prefix}/ failed: {error}") from error
     files = local_files(root)
     todo = [f for f in files if needs_upload(f, remote.get(f"{prefix}/{f.name}"))]
     report = Report(skipped=len(files) - len(todo))

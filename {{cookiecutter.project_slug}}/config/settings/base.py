@@ -114,8 +114,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Whether collectstatic publishes the collected tree to S3 (production.py switches it on).
+# Whether collectstatic publishes the collected tree to S3 (production.py switches it on), and
+# how long one S3 request may take before it is retried.
 ASSETS_PUBLISH_TO_S3 = False
+ASSETS_PUBLISH_TIMEOUT = config("ASSETS_PUBLISH_TIMEOUT", default=60, cast=int)
 # Shown on the development start page and used to label a publish; see assets/release.py.
 RELEASE_ID = config("RELEASE_ID", default="") or config("SOURCE_VERSION", default="")
 

@@ -1,5 +1,7 @@
 from django.db import migrations, models
 
+import {{ cookiecutter.project_slug }}.models
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -17,7 +19,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("title", models.CharField(max_length=200)),
-                ("file", models.FileField(upload_to="uploads/%Y/%m/")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255, upload_to={{ cookiecutter.project_slug }}.models.upload_path
+                    ),
+                ),
                 ("uploaded_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={"ordering": ["-uploaded_at"]},

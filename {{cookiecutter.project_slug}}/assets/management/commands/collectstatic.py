@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 
 from assets.cdn import invalidate
 from assets.clients import bucket_client, cloudfront_client
-from assets.publish import Report, publish
+from assets.publish import PublishError, Report, publish
 
 WORKERS = 16
 PROGRESS_EVERY = 2.0  # seconds between progress lines
@@ -50,7 +50,7 @@ class Command(collectstatic.Command):
                 WORKERS,
                 self.progress(),
             )
-        except (BotoCoreError, ClientError) as error:
+        except PublishError as error:
             raise CommandError(
                 f"Publishing static files to s3://{bucket}/{prefix}/ failed: {error}\n"
                 "The site is unaffected: the running release serves its own, complete files. "
