@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.postgres import PostgresCluster
 from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
 from tests.support.project import Project, project_virtualenv
 from tests.support.s3server import S3Server
@@ -51,3 +52,17 @@ def production(project: Project, s3: S3Server, worker_id: str) -> tuple[Project,
     bucket = new_bucket_name(worker_id)
     database_url = f"sqlite:///{project.path / 'production.sqlite3'}"
     return as_heroku_builds(project), config_vars(s3.endpoint_url, bucket, database_url)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL 15 cluster on loopback for this test session."""
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def faulty_s3(s3: S3Server) -> Iterator[S3Server]:
+    """The S3 server, with whatever faults a test injects cleared afterwards."""
+    yield s3
+    s3.clear_faults()
