@@ -6,6 +6,7 @@ message that names it (see environment.py).
 """
 
 import dj_database_url
+from boto3.s3.transfer import TransferConfig
 from decouple import config
 
 from .base import *
@@ -50,6 +51,9 @@ AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL else "auto"
 # No object ACLs: new buckets reject them; the bucket policy (prepare_bucket) decides access.
 AWS_DEFAULT_ACL = None
+# Uploads stream to S3 in parts, one at a time: a worker's memory stays flat whatever the file's
+# size (with threads, boto3 would buffer up to ten 8 MB parts per upload).
+AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, use_threads=False)
 
 
 def _bucket_url() -> str:
