@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from assets.cdn import invalidate
 from assets.clients import bucket_client, cloudfront_client
 from assets.publish import PublishError, Report, publish
+from assets.release import release_id
 
 WORKERS = 16
 PROGRESS_EVERY = 2.0  # seconds between progress lines
@@ -40,7 +41,8 @@ class Command(collectstatic.Command):
 
     def publish(self) -> None:
         bucket, prefix = settings.AWS_STORAGE_BUCKET_NAME, settings.STATIC_LOCATION
-        self.stdout.write(f"Publishing {settings.STATIC_ROOT} to s3://{bucket}/{prefix}/ ...")
+        release = release_id(Path(settings.STATIC_ROOT))
+        self.stdout.write(f"Publishing release {release} to s3://{bucket}/{prefix}/ ...")
         try:
             report = publish(
                 bucket_client(WORKERS),

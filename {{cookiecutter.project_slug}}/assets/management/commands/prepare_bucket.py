@@ -3,7 +3,7 @@
 - creates the bucket if it is missing;
 - lets bucket policies grant public reads (new AWS buckets block that), while object ACLs stay
   blocked: access is decided by the policy alone;
-- a policy that makes only the static prefix publicly readable (media stays private);
+- a policy that makes only the static prefix publicly readable (media too if MEDIA_PUBLIC);
 - a CORS rule so that browsers may load fonts and other assets from another origin.
 """
 
@@ -25,27 +25,31 @@ CORS_RULE = {
 }
 
 
-def public_read_policy(bucket: str, prefix: str) -> dict:
+def public_read_policy(bucket: str, prefixes: list[str]) -> dict:
     return {
         "Version": "2012-10-17",
         "Statement": [
             {
-                "Sid": "PublicReadStaticFiles",
+                "Sid": "PublicRead",
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{bucket}/{prefix}/*",
+                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}/*" for prefix in prefixes],
             }
         ],
     }
 
 
 class Command(BaseCommand):
-    help = "Create the S3 bucket if needed and set its public-read policy (static only) and CORS."
+    help = "Create the S3 bucket if needed and set its public-read policy and CORS."
 
     def handle(self, **options) -> None:
         client = bucket_client(workers=1)
-        bucket, prefix = settings.AWS_STORAGE_BUCKET_NAME, settings.STATIC_LOCATION
+        bucket = settings.AWS_STORAGE_BUCKET_NAME
+        # Media is public only when MEDIA_PUBLIC says so; otherwise it is read through signed URLs.
+        public = [settings.STATIC_LOCATION]
+        if settings.MEDIA_PUBLIC:
+            public.append(settings.MEDIA_LOCATION)
         self.create_if_missing(client, bucket)
         client.put_public_access_block(
             Bucket=bucket,
@@ -57,14 +61,12 @@ class Command(BaseCommand):
             },
         )
         client.put_bucket_policy(
-            Bucket=bucket, Policy=json.dumps(public_read_policy(bucket, prefix))
+            Bucket=bucket, Policy=json.dumps(public_read_policy(bucket, public))
         )
         client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [CORS_RULE]})
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Bucket {bucket} is ready: {prefix}/ is public, everything else private."
-            )
-        )
+        readable = ", ".join(f"{prefix}/" for prefix in public)
+        message = f"Bucket {bucket} is ready: {readable} readable by anyone, the rest private."
+        self.stdout.write(self.style.SUCCESS(message))
 
     def create_if_missing(self, client, bucket: str) -> None:
         try:

@@ -1,0 +1,27 @@
+"""The name of a build's assets, for logs and the development start page."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+
+from assets.publish import RELEASE_FILES
+
+
+def release_id(static_root: Path | None = None) -> str:
+    """RELEASE_ID, else Heroku's SOURCE_VERSION (the commit), else a hash of the manifests.
+
+    The hash names what the pages reference, so two builds of the same assets share it.
+    """
+    if settings.RELEASE_ID:
+        return settings.RELEASE_ID
+    root = Path(static_root or settings.STATIC_ROOT)
+    manifests = [root / name for name in RELEASE_FILES if (root / name).exists()]
+    if not manifests:
+        return "unreleased"
+    digest = hashlib.sha256()
+    for path in manifests:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
