@@ -18,7 +18,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import BotoCoreError, ClientError
 
 # Files at least this large go up in parts of this size; their ETag is then the MD5 of the parts'
 # MD5s plus "-<parts>", which local_etag() reproduces.
@@ -122,15 +124,25 @@ def needs_upload(file: LocalFile, remote_etag: str | None) -> bool:
     return not file.immutable and local_etag(file.path) != remote_etag
 
 
+# What a failed request can raise: botocore's errors, and boto3's wrapper around them for uploads.
+AWS_ERRORS = (BotoCoreError, ClientError, Boto3Error)
+
+
 class PublishError(Exception):
     """A step of the publish failed for good (after the client's own retries)."""
 
 
 def upload(client, bucket: str, key: str, file: LocalFile) -> None:
+    """One PUT for a small file; parts for a large one (boto3's transfer manager)."""
     extra = {"ContentType": file.content_type, "CacheControl": file.cache_control}
     try:
-        client.upload_file(str(file.path), bucket, key, ExtraArgs=extra, Config=TRANSFER)
-    except Exception as error:  # boto3 wraps client errors in its own S3UploadFailedError
+        if file.path.stat().st_size < PART_SIZE:
+            # put_object skips the transfer manager's per-call thread pool: most files are small.
+            with file.path.open("rb") as body:
+                client.put_object(Bucket=bucket, Key=key, Body=body, **extra)
+        else:
+            client.upload_file(str(file.path), bucket, key, ExtraArgs=extra, Config=TRANSFER)
+    except AWS_ERRORS as error:
         raise PublishError(f"uploading {file.name} failed: {error}") from error
 
 
@@ -146,7 +158,7 @@ def publish(
     started = time.monotonic()
     try:
         remote = remote_etags(client, bucket, prefix)
-    except Exception as error:
+    except AWS_ERRORS as error:
         raise PublishError(f"listing s3://{bucket}/{prefix}/ failed: {error}") from error
     files = local_files(root)
     todo = [f for f in files if needs_upload(f, remote.get(f"{prefix}/{f.name}"))]
