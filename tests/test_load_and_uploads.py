@@ -124,6 +124,9 @@ def test_the_start_page_under_load_makes_no_s3_requests(production, s3, postgres
                 "-t2",
                 "-c50",
                 f"-d{seconds}s",
+                # On a busy CI machine a request may take longer than wrk's default 2 s.
+                "--timeout",
+                "10s",
                 "--latency",
                 "-H",
                 "X-Forwarded-Proto: https",

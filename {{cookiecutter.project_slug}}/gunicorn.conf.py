@@ -10,13 +10,18 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Heroku sets WEB_CONCURRENCY from the dyno's memory; 2 suits the smallest dynos.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threaded workers: the sync worker ignores keepalive (so every request from the router would
+# open a new connection) and one slow client would hold a whole process.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # The router gives up on a request after 30 s; stop the worker first so the error is ours.
 timeout = 25
 graceful_timeout = 20
 # The router keeps idle connections to the dyno open for 90 s; stay open longer than that so
 # gunicorn never closes a connection the router is about to reuse.
 keepalive = 95
-# Both logs to standard output, where Heroku's log router collects them.
+# "-" is standard output for the access log and standard error for gunicorn's own messages;
+# Heroku's log router collects both.
 accesslog = "-"
 errorlog = "-"
 # The router is the only client that can reach the dyno, so trust its X-Forwarded-* headers.

@@ -22,16 +22,16 @@ def config_vars(
     endpoint_url: str, bucket: str, database_url: str, **overrides: str
 ) -> dict[str, str]:
     """The Heroku config vars of a production app whose bucket is on `endpoint_url`."""
-    return clean_env(
-        SECRET_KEY=SECRET_KEY,
-        ALLOWED_HOSTS="localhost,127.0.0.1,testserver",
-        DATABASE_URL=database_url,
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
-        AWS_STORAGE_BUCKET_NAME=bucket,
-        AWS_S3_ENDPOINT_URL=endpoint_url,
-        **overrides,
-    )
+    defaults = {
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+        "DATABASE_URL": database_url,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": endpoint_url,
+    }
+    return clean_env(**{**defaults, **overrides})
 
 
 def as_heroku_builds(project: Project) -> Project:

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 MAX_STEM = 60
 
 
-def upload_path(instance: "Upload", filename: str) -> str:
+def upload_path(instance: models.Model, filename: str) -> str:
     """Where an upload is stored: uploads/YYYY/MM/<readable-name>-<random>.<ext>.
 
     The visitor's file name is never used as a path: only a slugified, shortened stem of it is

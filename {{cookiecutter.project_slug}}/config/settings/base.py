@@ -140,7 +140,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # StreamHandler writes to standard error unless told otherwise.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
     # The AWS libraries log every request and endpoint lookup at INFO: keep them to problems.
     "loggers": {name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer")},

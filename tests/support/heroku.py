@@ -1,0 +1,171 @@
+"""Heroku, reproduced on this machine: the Python buildpack's build and the dyno manager.
+
+Nothing here reaches Heroku (DESIGN.md section 4). What the tests rely on, as Heroku does it:
+- the build installs `requirements.txt` alone into a fresh virtualenv, then runs
+  `python manage.py collectstatic --noinput --traceback` from the app root with `PYTHONPATH=.`,
+  the config vars as environment variables and no `.env` (heroku-buildpack-python's
+  bin/steps/collectstatic);
+- the slug may be built in one directory and run from another (builds have run in
+  /tmp/build_..., dynos run /app), so nothing may depend on where the build happened;
+- dynos run the Procfile's commands through a shell, with the virtualenv first on PATH, the
+  config vars in the environment and, for `web`, the PORT to bind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from honcho.environ import PROCFILE_LINE, parse_procfile
+
+from tests.support.project import CACHE_DIR, PROJECT_TEMPLATE, clean_env
+
+BUILD_COMMAND = ["python", "manage.py", "collectstatic", "--noinput", "--traceback"]
+# Python major versions Heroku's buildpack builds today.
+# https://devcenter.heroku.com/articles/python-support#supported-python-versions
+HEROKU_PYTHON_VERSIONS = {"3.10", "3.11", "3.12", "3.13", "3.14"}
+
+
+def heroku_virtualenv() -> Path:
+    """What the buildpack installs: `requirements.txt` only, so a production package that hides
+    in requirements-dev.txt fails the build here as it would on Heroku.
+
+    Cached like project_virtualenv(): keyed by the file's hash, complete only once pip succeeded,
+    built by one pytest-xdist worker while the others wait on the lock.
+    """
+    requirements = PROJECT_TEMPLATE / "requirements.txt"
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+    venv = CACHE_DIR / f"heroku-venv-{digest}"
+    marker = venv / ".complete"
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with (CACHE_DIR / "heroku-venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+            pip += ["--disable-pip-version-check", "-r", str(requirements)]
+            subprocess.run(pip, check=True)
+            marker.write_text(digest)
+    return venv
+
+
+def procfile(app: Path) -> dict[str, str]:
+    """The process types and their commands, as Heroku reads the Procfile.
+
+    A line Heroku would not understand is ignored by its parser (and honcho's) without a word,
+    so a typo would silently drop a process: refuse such lines instead.
+    """
+    text = (app / "Procfile").read_text()
+    lines = [line for line in text.splitlines() if line.strip()]
+    unparsed = [line for line in lines if not PROCFILE_LINE.match(line)]
+    if unparsed:
+        raise ValueError(f"Procfile lines Heroku would ignore: {unparsed}")
+    return dict(parse_procfile(text).processes)
+
+
+def dyno_env(app: Path, venv: Path, config_vars: dict[str, str], **extra: str) -> dict[str, str]:
+    """A dyno's environment: the slug's Python first on PATH, the config vars, HOME at the app
+    (as /app is on Heroku, so nothing from this machine's home directory, such as ~/.aws, leaks
+    in), and `extra` (PORT for web)."""
+    env = {**clean_env(), **config_vars, "HOME": str(app), **extra}
+    return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', os.defpath)}"}
+
+
+def build(app: Path, venv: Path, config_vars: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The buildpack's collectstatic step; the caller decides whether a failure is expected."""
+    env = dyno_env(app, venv, config_vars, PYTHONPATH=".")
+    return subprocess.run(
+        BUILD_COMMAND, cwd=app, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def release_slug(build_dir: Path, app_dir: Path) -> Path:
+    """Copy the built tree where dynos run it, as Heroku moves the slug from build to /app."""
+    shutil.copytree(build_dir, app_dir, symlinks=True)
+    return app_dir
+
+
+def run_process(
+    app: Path, command: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """A one-off dyno (the release phase, `heroku run`): the command through a shell."""
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=app,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def wait_until_bound(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Heroku's boot check: the web process must bind $PORT within 60 s. Only the port, as
+    Heroku checks it: requests that arrive before a worker is ready wait in the backlog."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"web exited with {process.returncode}:\n{log.read_text()}")
+        if accepts(port):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"web did not bind port {port} within 60 s:\n{log.read_text()}")
+
+
+def accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class WebDyno:
+    url: str
+    stdout: Path
+    stderr: Path
+
+    def logs(self) -> tuple[str, str]:
+        return self.stdout.read_text(), self.stderr.read_text()
+
+
+@contextlib.contextmanager
+def run_web(app: Path, command: str, env: dict[str, str], logs: Path) -> Iterator[WebDyno]:
+    """Start the `web` process and yield once $PORT accepts connections; stop it as Heroku does."""
+    logs.mkdir(parents=True, exist_ok=True)
+    dyno = WebDyno(f"http://127.0.0.1:{env['PORT']}", logs / "stdout.log", logs / "stderr.log")
+    with dyno.stdout.open("w") as out, dyno.stderr.open("w") as err:
+        # Its own process group, so stopping it reaches gunicorn's workers through the shell.
+        process = subprocess.Popen(
+            ["bash", "-c", command],
+            cwd=app,
+            env=env,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    try:
+        wait_until_bound(int(env["PORT"]), process, dyno.stderr)
+        yield dyno
+    finally:
+        # Heroku sends SIGTERM to every process of the dyno, then SIGKILL 30 s later.
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
