@@ -14,14 +14,11 @@ Nothing here reaches Heroku (DESIGN.md section 4). What the tests rely on, as He
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +26,7 @@ from pathlib import Path
 
 from honcho.environ import PROCFILE_LINE, parse_procfile
 
-from tests.support.project import CACHE_DIR, PROJECT_TEMPLATE, clean_env
+from tests.support.project import cached_virtualenv, clean_env
 
 BUILD_COMMAND = ["python", "manage.py", "collectstatic", "--noinput", "--traceback"]
 # Python major versions Heroku's buildpack builds today.
@@ -39,26 +36,8 @@ HEROKU_PYTHON_VERSIONS = {"3.10", "3.11", "3.12", "3.13", "3.14"}
 
 def heroku_virtualenv() -> Path:
     """What the buildpack installs: `requirements.txt` only, so a production package that hides
-    in requirements-dev.txt fails the build here as it would on Heroku.
-
-    Cached like project_virtualenv(): keyed by the file's hash, complete only once pip succeeded,
-    built by one pytest-xdist worker while the others wait on the lock.
-    """
-    requirements = PROJECT_TEMPLATE / "requirements.txt"
-    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
-    venv = CACHE_DIR / f"heroku-venv-{digest}"
-    marker = venv / ".complete"
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    with (CACHE_DIR / "heroku-venv.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not marker.exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-            pip += ["--disable-pip-version-check", "-r", str(requirements)]
-            subprocess.run(pip, check=True)
-            marker.write_text(digest)
-    return venv
+    in requirements-dev.txt fails the build here as it would on Heroku."""
+    return cached_virtualenv("heroku-venv", "requirements.txt")
 
 
 def procfile(app: Path) -> dict[str, str]:

@@ -22,43 +22,34 @@ REQUIREMENTS = ("requirements.txt", "requirements-dev.txt")
 CACHE_DIR = Path(os.environ.get("TEMPLATE_TEST_CACHE", Path.home() / ".cache" / "django-s3-heroku"))
 
 
-def requirements_hash() -> str:
-    digest = hashlib.sha256()
-    for name in REQUIREMENTS:
-        digest.update((PROJECT_TEMPLATE / name).read_bytes())
-    return digest.hexdigest()[:16]
+def cached_virtualenv(name: str, requirements: str) -> Path:
+    """A virtualenv with one of the baked project's requirements files, shared by every bake.
 
-
-def project_virtualenv() -> Path:
-    """A virtualenv with the baked project's requirements, shared by every bake.
-
-    It is keyed by the requirements' hash and marked complete only once pip succeeded, so an
-    interrupted install is rebuilt rather than trusted.
+    It is keyed by the hash of the project's requirements files and marked complete only once
+    pip succeeded, so an interrupted install is rebuilt rather than trusted.
     """
-    venv = CACHE_DIR / f"venv-{requirements_hash()}"
+    digest = hashlib.sha256()
+    for file in REQUIREMENTS:
+        digest.update((PROJECT_TEMPLATE / file).read_bytes())
+    venv = CACHE_DIR / f"{name}-{digest.hexdigest()[:16]}"
     marker = venv / ".complete"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     # pytest-xdist workers ask at the same time: one builds, the others wait for it.
-    with (CACHE_DIR / "venv.lock").open("w") as lock:
+    with (CACHE_DIR / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not marker.exists():
-            build_virtualenv(venv)
-            marker.write_text(requirements_hash())
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+            pip += ["--disable-pip-version-check", "-r", str(PROJECT_TEMPLATE / requirements)]
+            subprocess.run(pip, check=True)
+            marker.touch()
     return venv
 
 
-def build_virtualenv(venv: Path) -> None:
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [
-        str(venv / "bin" / "python"),
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-    ]
-    subprocess.run([*pip, "-r", str(PROJECT_TEMPLATE / "requirements-dev.txt")], check=True)
+def project_virtualenv() -> Path:
+    """What a developer installs: requirements-dev.txt (production packages and test tools)."""
+    return cached_virtualenv("venv", "requirements-dev.txt")
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
