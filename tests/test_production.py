@@ -16,7 +16,12 @@ from tests.support.s3server import S3Server
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 IMMUTABLE = "public, max-age=31536000, immutable"
-CONTENT_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+CONTENT_TYPES = {
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+}
 
 
 def build(project: Project, env: dict[str, str]) -> str:

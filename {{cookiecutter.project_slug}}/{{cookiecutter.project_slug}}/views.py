@@ -14,4 +14,6 @@ def home(request: HttpRequest) -> HttpResponse:
         form.save()
         return redirect("home")
     uploads = Upload.objects.all()[:RECENT_UPLOADS]
-    return render(request, "home.html", {"form": form, "uploads": uploads})
+    # The package's own name, so the page can point at the app's folder whatever it is called.
+    context = {"form": form, "uploads": uploads, "app_name": __package__}
+    return render(request, "home.html", context)
