@@ -1,0 +1,1 @@
+"""Benchmarks of the template's asset pipeline; not part of the test suite (see README.md)."""
