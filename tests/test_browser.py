@@ -24,8 +24,8 @@ from tests.support.browser import (
     screenshot,
     upload,
 )
-from tests.support.project import Project, free_port
-from tests.support.s3server import S3Server
+from tests.support.project import Project
+from tests.support.s3server import S3Server, free_port
 
 FONT = "Facet"
 INK = "rgb(29, 42, 53)"  # the header's background, set only by the project's site.css

@@ -5,7 +5,8 @@ from __future__ import annotations
 import requests
 
 from tests.support.pages import asset_urls, csrf_token
-from tests.support.project import Project, free_port
+from tests.support.project import Project
+from tests.support.s3server import free_port
 
 
 def test_the_baked_projects_own_suite_passes(project: Project):

@@ -36,8 +36,8 @@ from tests.support.heroku import (
 from tests.support.pages import asset_urls, csrf_token
 from tests.support.postgres import PostgresCluster
 from tests.support.production import config_vars, new_bucket_name
-from tests.support.project import TEMPLATE_ROOT, Project, free_port
-from tests.support.s3server import S3Server
+from tests.support.project import TEMPLATE_ROOT, Project
+from tests.support.s3server import S3Server, free_port
 
 APP_HOST = "my-site.herokuapp.com"
 ORIGIN = f"https://{APP_HOST}"

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from tests.support.pages import asset_urls
-from tests.support.project import Project, free_port
-from tests.support.s3server import S3Server
+from tests.support.project import Project
+from tests.support.s3server import S3Server, free_port
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 IMMUTABLE = "public, max-age=31536000, immutable"

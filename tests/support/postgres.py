@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from types import TracebackType
 from typing import Self
+
+from tests.support.s3server import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HOST = "127.0.0.1"
@@ -31,13 +32,6 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 """
-
-
-def free_port(host: str = HOST) -> int:
-    """A port nothing listens on right now (another process could still take it first)."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 class PostgresCluster:

@@ -7,7 +7,6 @@ import fcntl
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -61,12 +60,6 @@ def clean_env(**overrides: str) -> dict[str, str]:
         and key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "PYTHONPATH"}
     }
     return {**env, **overrides}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Project:

@@ -9,7 +9,8 @@ from pathlib import Path
 import requests
 
 from tests.support.pages import asset_urls
-from tests.support.project import Project, free_port
+from tests.support.project import Project
+from tests.support.s3server import free_port
 
 HTTPS = {"X-Forwarded-Proto": "https"}  # what Heroku's router adds to every request
 
