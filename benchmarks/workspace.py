@@ -14,17 +14,22 @@ from pathlib import Path
 
 from benchmarks import fixture
 from tests.support.production import config_vars
-from tests.support.project import CACHE_DIR, PROJECT_TEMPLATE, TEMPLATE_ROOT
+from tests.support.project import CACHE_DIR, PROJECT_TEMPLATE, TEMPLATE_ROOT, interpreter
 
 # The contender the project does not ship; installed into the benchmark's virtualenv only.
 EXTRA_REQUIREMENTS = ("Collectfasta==3.3.5",)
+# The default bake's pins and Python (cookiecutter.json's first django_version and python_version).
+_OPTIONS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+_DEPENDENCIES = PROJECT_TEMPLATE / "dependencies" / f"django-{_OPTIONS['django_version'][0]}"
+REQUIREMENTS = _DEPENDENCIES / "requirements.txt"
+PYTHON = _OPTIONS["python_version"][0]
 IN_PROJECT = Path(__file__).resolve().parent / "inproject"
 PAGE = "bench_page.html"
 
 
 def bench_virtualenv() -> Path:
     """The project's production requirements plus collectfasta, cached by their hash."""
-    digest = hashlib.sha256((PROJECT_TEMPLATE / "requirements.txt").read_bytes())
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes() + PYTHON.encode())
     digest.update("\n".join(EXTRA_REQUIREMENTS).encode())
     venv = CACHE_DIR / f"bench-venv-{digest.hexdigest()[:16]}"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -33,10 +38,9 @@ def bench_virtualenv() -> Path:
         if not (venv / ".complete").exists():
             print(f"Installing the project's requirements and collectfasta into {venv} ...")
             shutil.rmtree(venv, ignore_errors=True)
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([str(interpreter(PYTHON)), "-m", "venv", str(venv)], check=True)
             pip = [str(venv / "bin/python"), "-m", "pip", "install", "--quiet"]
-            requirements = str(PROJECT_TEMPLATE / "requirements.txt")
-            subprocess.run([*pip, "-r", requirements, *EXTRA_REQUIREMENTS], check=True)
+            subprocess.run([*pip, "-r", str(REQUIREMENTS), *EXTRA_REQUIREMENTS], check=True)
             (venv / ".complete").touch()
     return venv
 

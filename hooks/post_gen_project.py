@@ -1,4 +1,8 @@
-"""Finish the baked project: write a development `.env` and say what to do next.
+"""Finish the baked project: keep the chosen dependency files, write `.env`, say what to do next.
+
+`dependencies/` holds pinned files for every Django version and both managers (made by the
+template's scripts/lock.py). The chosen ones move to the root and the rest go, as whole files:
+Heroku's buildpack refuses a project with more than one package manager's files.
 
 `.env` is git-ignored and holds a fresh SECRET_KEY for this copy only; production reads its
 values from the environment (Heroku config vars) instead.
@@ -7,7 +11,12 @@ values from the environment (Heroku config vars) instead.
 from __future__ import annotations
 
 import secrets
+import shutil
 from pathlib import Path
+
+DJANGO_VERSION = "{{ cookiecutter.django_version }}"
+DEPENDENCY_MANAGER = "{{ cookiecutter.dependency_manager }}"
+MANAGER_FILES = {"pip": ["requirements.txt", "requirements-dev.txt"], "uv": ["uv.lock"]}
 
 ENV_FILE = """\
 # Local development settings, written when the project was baked. Never commit this file.
@@ -16,15 +25,25 @@ DEBUG=True
 SECRET_KEY={secret_key}
 """
 
+INSTALL = {
+    "pip": "python -m venv .venv && . .venv/bin/activate\n  pip install -r requirements-dev.txt",
+    "uv": "uv sync && . .venv/bin/activate",
+}
 NEXT_STEPS = """
 Baked {slug}/. Next:
   cd {slug}
-  python -m venv .venv && . .venv/bin/activate
-  pip install -r requirements-dev.txt
+  {install}
   python manage.py migrate
   python manage.py runserver
 Then open http://127.0.0.1:8000/ ; README.md explains production and Heroku.
 """
+
+
+def keep_dependency_files(django_version: str, manager: str) -> None:
+    chosen = Path("dependencies") / f"django-{django_version}"
+    for name in MANAGER_FILES[manager]:
+        (chosen / name).rename(name)
+    shutil.rmtree("dependencies")
 
 
 def secret_key() -> str:
@@ -33,8 +52,9 @@ def secret_key() -> str:
 
 
 def main() -> None:
+    keep_dependency_files(DJANGO_VERSION, DEPENDENCY_MANAGER)
     Path(".env").write_text(ENV_FILE.format(secret_key=secret_key()), encoding="utf-8")
-    print(NEXT_STEPS.format(slug=Path.cwd().name))
+    print(NEXT_STEPS.format(slug=Path.cwd().name, install=INSTALL[DEPENDENCY_MANAGER]))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import keyword
 import re
 import sys
 import zoneinfo
+from typing import Any
 
 # Heroku's supported Python major versions (kept in step with cookiecutter.json's choices).
 # https://devcenter.heroku.com/articles/python-support#supported-python-versions
@@ -31,7 +32,8 @@ DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # The answers, rendered by cookiecutter as JSON (a raw string keeps any quote in them inert).
-ANSWERS: dict[str, str] = json.loads(r"""{{ cookiecutter | jsonify }}""")
+# `_dependencies` comes along: each Django version's oldest Python is recorded there.
+ANSWERS: dict[str, Any] = json.loads(r"""{{ cookiecutter | jsonify }}""")
 
 
 def slug_problem(slug: str) -> str | None:
@@ -59,7 +61,24 @@ def timezone_problem(name: str) -> str | None:
     return None
 
 
-def problems(answers: dict[str, str]) -> list[str]:
+def django_problem(answers: dict[str, Any]) -> str | None:
+    """Django 6.x needs Python 3.12 or newer: refuse a pair that cannot install."""
+    python = version(answers["python_version"])
+    oldest = {django: spec["python"] for django, spec in answers["_dependencies"].items()}
+    if python >= version(oldest[answers["django_version"]]):
+        return None
+    fits = " or ".join(django for django, needs in oldest.items() if python >= version(needs))
+    return (
+        f"needs python_version {oldest[answers['django_version']]} or newer, "
+        f"not {answers['python_version']!r}: choose a newer python_version or django_version {fits}"
+    )
+
+
+def version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def problems(answers: dict[str, Any]) -> list[str]:
     """Return one message per bad answer, in the order the questions are asked."""
     checks = {
         "project_name": name_problem(answers["project_name"]),
@@ -74,6 +93,7 @@ def problems(answers: dict[str, str]) -> list[str]:
         "python_version": None
         if answers["python_version"] in HEROKU_PYTHON_VERSIONS
         else f"must be one Heroku supports: {', '.join(sorted(HEROKU_PYTHON_VERSIONS))}",
+        "django_version": django_problem(answers),
     }
     return [f"{field} {answers[field]!r} {why}" for field, why in checks.items() if why]
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.postgres import PostgresCluster
 from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
-from tests.support.project import Project, project_virtualenv
+from tests.support.project import Project, bake_project, project_virtualenv
 from tests.support.s3server import S3Server
 
 Bake = Callable[..., Path]
@@ -29,8 +29,15 @@ def bake(cookies) -> Bake:
 
 
 @pytest.fixture(scope="session")
-def venv() -> Path:
-    return project_virtualenv()
+def default_bake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One bake of the defaults for the session's fixtures to read (never to run in)."""
+    return bake_project(tmp_path_factory.mktemp("default-bake"))
+
+
+@pytest.fixture(scope="session")
+def venv(default_bake: Path) -> Path:
+    """The defaults' virtualenv, made with the Python their `.python-version` names."""
+    return project_virtualenv(default_bake)
 
 
 @pytest.fixture

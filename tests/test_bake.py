@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,13 @@ OPTIONS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
 # (Django's own {% %} tags in templates/ are expected.)
 TEMPLATE_MARKER = re.compile(r"{{-?\s*cookiecutter\.|{%-?[^%]*cookiecutter|{%-?\s*(end)?raw\b")
 CONTRACT_FILES = [
-    "manage.py", "requirements.txt", "requirements-dev.txt", "Procfile", ".python-version",
-    "app.json", ".env.example", ".env", ".gitignore", "pyproject.toml", "README.md",
-    "static", "templates", "config/settings/base.py",
+    "manage.py", "Procfile", ".python-version", "app.json", ".env.example", ".env", ".gitignore",
+    "pyproject.toml", "README.md", "static", "templates", "config/settings/base.py",
 ]  # fmt: skip
+# Each manager's files; Heroku's buildpack refuses a project that has two managers' files.
+MANAGER_FILES = {"pip": {"requirements.txt", "requirements-dev.txt"}, "uv": {"uv.lock"}}
+# Django 6.x needs Python 3.12 or newer: bake the older Pythons with the LTS.
+DJANGO_FOR_PYTHON = {"3.11": "5.2"}
 
 
 def text_files(root: Path) -> list[Path]:
@@ -28,9 +32,14 @@ def text_files(root: Path) -> list[Path]:
     return [path for path in files if b"\0" not in path.read_bytes()[:1024]]
 
 
-def assert_clean_project(path: Path) -> None:
+def assert_clean_project(path: Path, manager: str = "pip") -> None:
     for name in CONTRACT_FILES:
         assert (path / name).exists(), f"{name} is missing"
+    dependency_files = {
+        p.name for p in path.iterdir() if p.name in set().union(*MANAGER_FILES.values())
+    }
+    assert dependency_files == MANAGER_FILES[manager]
+    assert not (path / "dependencies").exists()
     leftovers = [str(p) for p in text_files(path) if TEMPLATE_MARKER.search(p.read_text())]
     assert leftovers == [], f"template markers left in {leftovers}"
     lint = subprocess.run(
@@ -57,12 +66,38 @@ def test_default_bake_is_complete_and_clean(bake):
 
 @pytest.mark.parametrize("version", OPTIONS["python_version"])
 def test_every_python_version(bake, version):
-    path = bake(python_version=version)
+    path = bake(python_version=version, django_version=DJANGO_FOR_PYTHON.get(version, "6.1"))
     assert (path / ".python-version").read_text().strip() == version
     assert (
         f'target-version = "py{version.replace(".", "")}"' in (path / "pyproject.toml").read_text()
     )
     assert_clean_project(path)
+
+
+@pytest.mark.parametrize("manager", OPTIONS["dependency_manager"])
+@pytest.mark.parametrize("django", OPTIONS["django_version"])
+def test_every_django_version_with_every_dependency_manager(bake, django, manager):
+    path = bake(django_version=django, dependency_manager=manager)
+    assert_clean_project(path, manager)
+    pyproject = tomllib.loads((path / "pyproject.toml").read_text())
+    wanted = OPTIONS["_dependencies"][django]
+    assert pyproject["project"]["requires-python"] == f">={wanted['python']}"
+    if manager == "uv":
+        assert pyproject["project"]["dependencies"] == wanted["production"]
+        assert pyproject["dependency-groups"]["dev"] == wanted["dev"]
+        pins = {
+            p["name"]: p["version"]
+            for p in tomllib.loads((path / "uv.lock").read_text())["package"]
+        }
+        assert "my-site" in pins  # the lock names this project, as uv sync --locked expects
+    else:
+        assert "dependencies" not in pyproject["project"]
+        assert "dependency-groups" not in pyproject
+        lines = (path / "requirements.txt").read_text().splitlines()
+        pins = dict(line.split(" ;")[0].split("==") for line in lines if "==" in line)
+        dev = (path / "requirements-dev.txt").read_text().splitlines()
+        assert "-r requirements.txt" in dev and "pytest-django" in "\n".join(dev)
+    assert pins["django"].startswith(f"{django}.")
 
 
 @pytest.mark.parametrize(
@@ -148,6 +183,12 @@ BAD_ANSWERS = [
     ({"time_zone": "Mars/Olympus"}, "time_zone 'Mars/Olympus' is not a known time zone"),
     # cookiecutter itself refuses a value outside the choices, naming them; the hook never runs.
     ({"python_version": "2.7"}, "2.7 provided for choice variable python_version, but the choices"),
+    (
+        {"python_version": "3.11"},
+        "django_version '6.1' needs python_version 3.12 or newer, not '3.11': "
+        "choose a newer python_version or django_version 5.2",
+    ),
+    ({"dependency_manager": "poetry"}, "poetry provided for choice variable dependency_manager"),
 ]
 
 

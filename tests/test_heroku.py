@@ -53,8 +53,8 @@ OTHER_CLIENTS = (
 
 
 @pytest.fixture(scope="session")
-def heroku_venv() -> Path:
-    return heroku_virtualenv()
+def heroku_venv(default_bake: Path) -> Path:
+    return heroku_virtualenv(default_bake)
 
 
 @pytest.fixture

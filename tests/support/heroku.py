@@ -34,10 +34,11 @@ BUILD_COMMAND = ["python", "manage.py", "collectstatic", "--noinput", "--traceba
 HEROKU_PYTHON_VERSIONS = {"3.10", "3.11", "3.12", "3.13", "3.14"}
 
 
-def heroku_virtualenv() -> Path:
-    """What the buildpack installs: `requirements.txt` only, so a production package that hides
-    in requirements-dev.txt fails the build here as it would on Heroku."""
-    return cached_virtualenv("heroku-venv", "requirements.txt")
+def heroku_virtualenv(project: Path) -> Path:
+    """What the buildpack installs: `requirements.txt` only (or `uv sync --locked
+    --no-default-groups`), so a production package that hides among the dev tools fails the
+    build here as it would on Heroku."""
+    return cached_virtualenv("heroku-venv", project, dev=False)
 
 
 def procfile(app: Path) -> dict[str, str]:

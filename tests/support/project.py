@@ -17,38 +17,100 @@ import requests
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
-REQUIREMENTS = ("requirements.txt", "requirements-dev.txt")
 CACHE_DIR = Path(os.environ.get("TEMPLATE_TEST_CACHE", Path.home() / ".cache" / "django-s3-heroku"))
+# What each dependency manager installs from: the venv cache is keyed by their contents.
+MANAGER_FILES = {"pip": ("requirements.txt", "requirements-dev.txt"), "uv": ("uv.lock",)}
 
 
-def cached_virtualenv(name: str, requirements: str) -> Path:
-    """A virtualenv with one of the baked project's requirements files, shared by every bake.
+class MissingPython(RuntimeError):
+    """The Python a baked project declares is not on this machine."""
 
-    It is keyed by the hash of the project's requirements files and marked complete only once
-    pip succeeded, so an interrupted install is rebuilt rather than trusted.
+
+def bake_project(output: Path, **answers: str) -> Path:
+    """Bake the template without prompts (the rest of the answers defaulted)."""
+    from cookiecutter.main import cookiecutter
+
+    return Path(
+        cookiecutter(
+            str(TEMPLATE_ROOT), no_input=True, output_dir=str(output), extra_context=answers
+        )
+    )
+
+
+def interpreter(version: str) -> Path:
+    """pyenv's build of Python `version` (3.13), or `python3.13` on PATH; never another Python.
+
+    A project is tested on the Python its `.python-version` names, since that is what Heroku
+    runs: a missing one fails loudly rather than falling back to whatever runs the tests.
     """
-    digest = hashlib.sha256()
-    for file in REQUIREMENTS:
-        digest.update((PROJECT_TEMPLATE / file).read_bytes())
-    venv = CACHE_DIR / f"{name}-{digest.hexdigest()[:16]}"
+    prefix = subprocess.run(["pyenv", "prefix", version], capture_output=True, text=True)
+    if prefix.returncode == 0:
+        python = Path(prefix.stdout.strip().split(":")[0]) / "bin" / "python3"
+    else:
+        python = Path(shutil.which(f"python{version}") or f"python{version}")
+    probe = [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+    try:
+        found = subprocess.run(probe, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        found = None
+    if found != version:
+        raise MissingPython(
+            f"Python {version} (the baked project's .python-version) is not installed: "
+            f"install it (pyenv install {version}) or put python{version} on PATH"
+        )
+    return python
+
+
+def dependency_manager(project: Path) -> str:
+    return "uv" if (project / "uv.lock").exists() else "pip"
+
+
+def cached_virtualenv(name: str, project: Path, *, dev: bool) -> Path:
+    """A virtualenv with a baked project's dependencies, shared by every bake like it.
+
+    It is made with the Python of the project's `.python-version`, keyed by that interpreter and
+    the project's pins, and marked complete only once the install succeeded, so an interrupted
+    install is rebuilt rather than trusted. `dev` adds the test and lint tools.
+    """
+    manager = dependency_manager(project)
+    python = interpreter((project / ".python-version").read_text().strip())
+    digest = hashlib.sha256(str(python.resolve()).encode())
+    for file in MANAGER_FILES[manager]:
+        digest.update((project / file).read_bytes())
+    venv = CACHE_DIR / f"{name}-{manager}-{digest.hexdigest()[:16]}"
     marker = venv / ".complete"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     # pytest-xdist workers ask at the same time: one builds, the others wait for it.
-    with (CACHE_DIR / f"{name}.lock").open("w") as lock:
+    with (CACHE_DIR / f"{venv.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not marker.exists():
             shutil.rmtree(venv, ignore_errors=True)
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-            pip += ["--disable-pip-version-check", "-r", str(PROJECT_TEMPLATE / requirements)]
-            subprocess.run(pip, check=True)
+            INSTALLERS[manager](project, python, venv, dev)
             marker.touch()
     return venv
 
 
-def project_virtualenv() -> Path:
-    """What a developer installs: requirements-dev.txt (production packages and test tools)."""
-    return cached_virtualenv("venv", "requirements-dev.txt")
+def pip_install(project: Path, python: Path, venv: Path, dev: bool) -> None:
+    subprocess.run([str(python), "-m", "venv", str(venv)], check=True)
+    requirements = project / ("requirements-dev.txt" if dev else "requirements.txt")
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--disable-pip-version-check", "-r", str(requirements)], check=True)
+
+
+def uv_sync(project: Path, python: Path, venv: Path, dev: bool) -> None:
+    """`uv sync --locked` as Heroku's buildpack runs it (without the dev group but on CI)."""
+    env = {**clean_env(), "UV_PROJECT_ENVIRONMENT": str(venv), "UV_PYTHON_DOWNLOADS": "never"}
+    command = [sys.executable, "-m", "uv", "sync", "--locked", "--quiet", "--python", str(python)]
+    command += [] if dev else ["--no-default-groups"]
+    subprocess.run(command, cwd=project, env=env, check=True)
+
+
+INSTALLERS = {"pip": pip_install, "uv": uv_sync}
+
+
+def project_virtualenv(project: Path) -> Path:
+    """What a developer installs: production packages and the test and lint tools."""
+    return cached_virtualenv("venv", project, dev=True)
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
