@@ -18,6 +18,7 @@ import pytest
 from tests.support.postgres import PostgresCluster
 from tests.support.project import (
     CACHE_DIR,
+    MissingPython,
     bake_project,
     clean_env,
     dependency_manager,
@@ -44,10 +45,10 @@ REQUIRED_CHECKS = [
 
 
 @pytest.fixture(params=CASES, ids=CASE_IDS)
-def baked(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
-    """A bake of one case and its virtualenv (made with the declared Python)."""
+def baked(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A bake of one case, its virtualenv (made with the declared Python) and its answers."""
     project = bake_project(tmp_path, **request.param)
-    return project, project_virtualenv(project)
+    return project, project_virtualenv(project), request.param
 
 
 def setup_python(project: Path) -> Path:
@@ -72,9 +73,9 @@ def job_env(project: Path, venv: Path, job: dict, database_url: str) -> dict[str
 
 
 def test_every_run_step_of_the_ci_workflow_passes(
-    baked: tuple[Path, Path], postgres: PostgresCluster
+    baked: tuple[Path, Path, dict[str, str]], postgres: PostgresCluster
 ):
-    project, venv = baked
+    project, venv, _ = baked
     (project / ".env").unlink()  # a checkout has none
     job = load_job(project)
     assert job["services"]["postgres"]["image"].startswith("postgres:")
@@ -90,8 +91,10 @@ def test_every_run_step_of_the_ci_workflow_passes(
     assert " passed" in done.stdout or "no issues" in done.stdout + done.stderr
 
 
-def test_pre_commit_passes_offline_on_a_fresh_repository(baked: tuple[Path, Path], tmp_path: Path):
-    project, venv = baked
+def test_pre_commit_passes_offline_on_a_fresh_repository(
+    baked: tuple[Path, Path, dict[str, str]], tmp_path: Path
+):
+    project, venv, _ = baked
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "baked"]):
         subprocess.run([*git, *command], cwd=project, check=True)
@@ -104,3 +107,21 @@ def test_pre_commit_passes_offline_on_a_fresh_repository(baked: tuple[Path, Path
     assert done.returncode == 0, done.stdout + done.stderr
     hooks = {line.split(".")[0].strip() for line in done.stdout.splitlines() if "Passed" in line}
     assert hooks == {"ruff check", "ruff format", "migrations match the models"}, done.stdout
+
+
+def test_each_case_runs_on_the_python_its_python_version_file_names(
+    baked: tuple[Path, Path, dict[str, str]],
+):
+    project, venv, answers = baked
+    code = "import sys, django; print('%d.%d' % sys.version_info[:2], django.get_version())"
+    python = [str(venv / "bin" / "python"), "-c", code]
+    found = subprocess.run(python, capture_output=True, text=True, check=True).stdout.split()
+    assert found[0] == (project / ".python-version").read_text().strip()
+    assert found[0] == answers["python_version"]
+    assert found[1].startswith(answers["django_version"] + ".")
+
+
+def test_a_python_that_is_not_installed_is_named_never_replaced():
+    message = r"Python 3\.99 \(the baked project's .python-version\) is not installed"
+    with pytest.raises(MissingPython, match=message):
+        interpreter("3.99")
