@@ -14,6 +14,7 @@ import secrets
 import shlex
 import subprocess
 import time
+import uuid
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def test_push_builds_releases_and_serves_the_site_over_https(
         assert_admin_login_works_over_https(router, database_url)
         assert_database_connection_persists_and_survives_a_restart(router, database_url)
         assert_not_found_is_logged(router)
-    assert_logs_as_heroku_reads_them(dyno, workers=1)
+    assert_logs_as_heroku_reads_them(dyno, router, workers=1)
 
 
 def prepare_bucket_as_the_readme_says(checkout: Path, venv: Path, env: dict[str, str]) -> None:
@@ -170,6 +171,7 @@ class Router:
     def __init__(self, dyno_url: str) -> None:
         self.dyno_url = dyno_url
         self.cookies: dict[str, str] = {}
+        self.request_ids: list[str] = []
 
     def request(
         self,
@@ -179,7 +181,10 @@ class Router:
         headers: dict[str, str] | None = None,
         data: dict[str, str] | None = None,
     ) -> requests.Response:
+        # The router names each request with an X-Request-ID (a UUID) and passes it on.
+        self.request_ids.append(str(uuid.uuid4()))
         sent = {"Host": APP_HOST, "X-Forwarded-For": "203.0.113.7", **(headers or {})}
+        sent["X-Request-ID"] = self.request_ids[-1]
         if proto:
             sent["X-Forwarded-Proto"] = proto
             sent["X-Forwarded-Port"] = "443" if proto == "https" else "80"
@@ -280,10 +285,13 @@ def assert_not_found_is_logged(router: Router) -> None:
     assert router.request("GET", "/no-such-page/").status_code == 404
 
 
-def assert_logs_as_heroku_reads_them(dyno: WebDyno, workers: int) -> None:
-    """Heroku collects standard output: the access log and the site's own log go there."""
+def assert_logs_as_heroku_reads_them(dyno: WebDyno, router: Router, workers: int) -> None:
+    """Heroku collects standard output: the access log and the site's own log go there, each
+    access line with the router's request id."""
     stdout, stderr = dyno.logs()
     assert re.search(r'"GET / HTTP/1\.1" 200 ', stdout), stdout
+    access = [line for line in stdout.splitlines() if '"GET ' in line or '"POST ' in line]
+    assert [line.rsplit("request_id=", 1)[-1] for line in access] == router.request_ids, stdout
     assert "Not Found: /no-such-page/" in stdout, stdout
     # Workers come from WEB_CONCURRENCY (gunicorn's own default would be 1).
     assert stderr.count("Booting worker") == workers, stderr
@@ -403,7 +411,9 @@ def test_app_json_describes_every_variable_and_the_database(bake: Bake):
 
 @pytest.mark.parametrize("version", OPTIONS["python_version"])
 def test_python_version_is_one_herokus_buildpack_builds(bake: Bake, version: str):
-    app = bake(python_version=version)
+    # Django 6.x needs Python 3.12 or newer; the LTS runs on the older ones.
+    django = "6.1" if version >= "3.12" else "5.2"
+    app = bake(python_version=version, django_version=django)
     # The buildpack's rule: one non-comment line, N.N or N.N.N, of a supported major version.
     lines = [line.strip() for line in (app / ".python-version").read_text().splitlines()]
     versions = [line for line in lines if line and not line.startswith("#")]
@@ -412,12 +422,19 @@ def test_python_version_is_one_herokus_buildpack_builds(bake: Bake, version: str
     assert ".".join(versions[0].split(".")[:2]) in HEROKU_PYTHON_VERSIONS
 
 
-def test_the_build_uses_requirements_txt_and_no_deprecated_hooks(bake: Bake):
-    app = bake()
+# The files by which the buildpack picks a package manager; it refuses a project with several.
+MANAGER_FILES = ("requirements.txt", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock")
+
+
+@pytest.mark.parametrize(
+    ("manager", "manager_file"), [("pip", "requirements.txt"), ("uv", "uv.lock")]
+)
+def test_the_build_finds_one_package_manager_and_no_deprecated_hooks(
+    bake: Bake, manager: str, manager_file: str
+):
+    app = bake(dependency_manager=manager)
     assert (app / "manage.py").is_file()  # the buildpack runs collectstatic with it
-    # Any of these would make the buildpack choose another package manager, or fail the build.
-    for other in ("Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock"):
-        assert not (app / other).exists(), other
+    assert [name for name in MANAGER_FILES if (app / name).exists()] == [manager_file]
     # runtime.txt is deprecated in favour of .python-version; the newer buildpack rejects the
     # bin/ hooks (collectstatic does the asset work instead).
     assert not (app / "runtime.txt").exists()

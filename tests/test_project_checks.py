@@ -9,6 +9,7 @@ a fresh git repository.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -125,3 +126,27 @@ def test_a_python_that_is_not_installed_is_named_never_replaced():
     message = r"Python 3\.99 \(the baked project's .python-version\) is not installed"
     with pytest.raises(MissingPython, match=message):
         interpreter("3.99")
+
+
+@pytest.mark.parametrize("answers", CASES[:2], ids=CASE_IDS[:2])
+def test_heroku_ci_runs_app_jsons_test_scripts(
+    answers: dict[str, str], tmp_path: Path, postgres: PostgresCluster
+):
+    """Heroku CI installs as the buildpack does with INSTALL_TEST set (uv: the dev group too;
+    pip: requirements.txt, then the `test-setup` script), provisions the test environment's
+    add-ons, then runs the `test` script from the app root."""
+    project = bake_project(tmp_path, **answers)
+    (project / ".env").unlink()  # built from git
+    venv = project_virtualenv(project)
+    test = json.loads((project / "app.json").read_text())["environments"]["test"]
+    assert [addon.split(":")[0] for addon in test["addons"]] == ["heroku-postgresql"]
+    env = {**clean_env(), **test["env"], "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    env["DATABASE_URL"] = postgres.create_database(f"heroku_ci_{tmp_path.name}")
+    scripts = [test["scripts"][name] for name in ("test-setup", "test") if name in test["scripts"]]
+    assert scripts[-1] == "pytest"
+    for script in scripts:
+        done = subprocess.run(
+            ["bash", "-c", script], cwd=project, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{script}:\n{done.stdout}\n{done.stderr}"
+    assert " passed" in done.stdout and "failed" not in done.stdout

@@ -24,6 +24,12 @@ keepalive = 95
 # Heroku's log router collects both.
 accesslog = "-"
 errorlog = "-"
+# gunicorn's default format plus the X-Request-ID that Heroku's router gives every request and
+# logs too, so a request can be followed from the router's line to the app's.
+# https://devcenter.heroku.com/articles/http-request-id
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}i)s'
+)
 # The router is the only client that can reach the dyno, so trust its X-Forwarded-* headers.
 forwarded_allow_ips = "*"
 # Recycle workers now and then so a slow leak never takes a dyno down.
