@@ -98,6 +98,11 @@ def test_every_django_version_with_every_dependency_manager(bake, django, manage
         dev = (path / "requirements-dev.txt").read_text().splitlines()
         assert "-r requirements.txt" in dev and "pytest-django" in "\n".join(dev)
     assert pins["django"].startswith(f"{django}.")
+    readme = (path / "README.md").read_text()
+    commands = {"pip": "pip install -r requirements-dev.txt", "uv": "uv sync"}
+    assert commands[manager] in readme
+    assert [name for name in commands if commands[name] in readme] == [manager]
+    assert f"A Django {django} site" in readme
     scripts = json.loads((path / "app.json").read_text())["environments"]["test"]["scripts"]
     assert ("test-setup" in scripts) == (manager == "pip")  # uv's dev group comes on its own
 
