@@ -9,6 +9,7 @@ a fresh git repository.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -56,8 +57,12 @@ def setup_python(project: Path) -> Path:
     """What actions/setup-python gives the uv workflow: the declared Python, with pip."""
     python = interpreter((project / ".python-version").read_text().strip())
     venv = CACHE_DIR / f"setup-python-{python.parent.parent.name}"
-    if not (venv / "bin" / "python").exists():
-        subprocess.run([str(python), "-m", "venv", str(venv)], check=True)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with (CACHE_DIR / f"{venv.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be making it
+        if not (venv / ".complete").exists():
+            subprocess.run([str(python), "-m", "venv", "--clear", str(venv)], check=True)
+            (venv / ".complete").touch()
     return venv
 
 
