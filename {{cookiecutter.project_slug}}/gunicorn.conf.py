@@ -29,3 +29,14 @@ forwarded_allow_ips = "*"
 # Recycle workers now and then so a slow leak never takes a dyno down.
 max_requests = 1000
 max_requests_jitter = 100
+
+
+def on_starting(server):
+    """Load the settings once in the master, before any worker starts.
+
+    A missing config var would make every worker fail as it boots, and gunicorn would start new
+    ones forever; this way the web process ends at once with the message that names the variable.
+    """
+    from config import load_settings
+
+    load_settings()

@@ -11,16 +11,17 @@ from storages.backends.s3 import S3Storage
 def bucket_client(workers: int = 16):
     """An S3 client for the configured bucket, with a connection per worker thread.
 
-    Built through django-storages so that credentials, endpoint and region come from the same
-    settings as media storage; retries back off on throttling (SlowDown) and server errors.
+    Built through django-storages so that credentials, endpoint, region and AWS_S3_CLIENT_CONFIG
+    (addressing style, checksums) are those of media storage; retries back off on throttling
+    (SlowDown) and server errors.
     """
-    config = Config(
-        s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
-        signature_version=settings.AWS_S3_SIGNATURE_VERSION,
-        max_pool_connections=workers,
-        retries={"mode": "standard", "total_max_attempts": 5},
-        connect_timeout=5,
-        read_timeout=settings.ASSETS_PUBLISH_TIMEOUT,
+    config = settings.AWS_S3_CLIENT_CONFIG.merge(
+        Config(
+            max_pool_connections=workers,
+            retries={"mode": "standard", "total_max_attempts": 5},
+            connect_timeout=5,
+            read_timeout=settings.ASSETS_PUBLISH_TIMEOUT,
+        )
     )
     return S3Storage(client_config=config).connection.meta.client
 

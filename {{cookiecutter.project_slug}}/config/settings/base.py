@@ -125,9 +125,11 @@ RELEASE_ID = config("RELEASE_ID", default="") or config("SOURCE_VERSION", defaul
 # Compression follows DEBUG (COMPRESS_ENABLED's default); its output goes into STATIC_ROOT,
 # which is COMPRESS_ROOT's default, so it is published with everything else.
 # https://django-compressor.readthedocs.io/en/stable/settings/
+# The CSS filter rewrites url()s relative to the bundle, never to an absolute URL: one build can
+# then be served from any bucket, prefix or CDN (a promoted slug, a changed config var).
 COMPRESS_FILTERS = {
     "css": [
-        "compressor.filters.css_default.CssAbsoluteFilter",
+        "compressor.filters.css_default.CssRelativeFilter",
         "compressor.filters.cssmin.rCSSMinFilter",
     ],
     "js": ["compressor.filters.jsmin.rJSMinFilter"],

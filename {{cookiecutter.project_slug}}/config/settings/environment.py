@@ -11,6 +11,10 @@ from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 
 
+class IncompleteEnvironment(ImproperlyConfigured):
+    """Production variables are missing or malformed; the message names each and what to set."""
+
+
 class Environment:
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -56,7 +60,7 @@ class Environment:
     def raise_if_incomplete(self) -> None:
         if self.problems:
             lines = "\n".join(f"  - {problem}" for problem in self.problems)
-            raise ImproperlyConfigured(
+            raise IncompleteEnvironment(
                 "Production settings are incomplete (DEBUG is off). Set these environment "
                 "variables (Heroku: heroku config:set NAME=value), or set DEBUG=True in .env "
                 f"for development:\n{lines}"

@@ -7,6 +7,7 @@ message that names it (see environment.py).
 
 import dj_database_url
 from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
 from decouple import config
 
 from .base import *
@@ -47,8 +48,19 @@ AWS_S3_ENDPOINT_URL = env.optional_url("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_CUSTOM_DOMAIN = env.optional_host("AWS_S3_CUSTOM_DOMAIN") or None
 AWS_LOCATION = config("AWS_LOCATION", default="").strip("/")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
-# S3-compatible stores (MinIO and most others) expect the bucket in the path.
-AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL else "auto"
+# The bucket goes in the path for S3-compatible stores (MinIO and most others expect it there)
+# and for names with dots, which no TLS certificate of a virtual-hosted name would cover.
+AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL or "." in AWS_STORAGE_BUCKET_NAME else "auto"
+# Every S3 client of the project (media storage, publish, prepare_bucket) is made with this.
+# boto3 >= 1.36 adds CRC checksums to every upload (an aws-chunked body over https) by default,
+# which several S3-compatible stores reject: send checksums only where the API requires them.
+# https://github.com/jschneier/django-storages/issues/1482
+AWS_S3_CLIENT_CONFIG = Config(
+    s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+    signature_version=AWS_S3_SIGNATURE_VERSION,
+    request_checksum_calculation="when_required",
+    response_checksum_validation="when_required",
+)
 # No object ACLs: new buckets reject them; the bucket policy (prepare_bucket) decides access.
 AWS_DEFAULT_ACL = None
 # Uploads stream to S3 in parts, one at a time: a worker's memory stays flat whatever the file's
@@ -62,6 +74,8 @@ def _bucket_url() -> str:
         return f"https://{AWS_S3_CUSTOM_DOMAIN}"
     if AWS_S3_ENDPOINT_URL:
         return f"{AWS_S3_ENDPOINT_URL}/{AWS_STORAGE_BUCKET_NAME}"
+    if AWS_S3_ADDRESSING_STYLE == "path":
+        return f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com/{AWS_STORAGE_BUCKET_NAME}"
     return f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
 
 
@@ -71,9 +85,11 @@ def _prefix(name: str) -> str:
 
 # --- Static files -----------------------------------------------------------------------------
 # collectstatic builds STATIC_ROOT locally with Django's manifest storage (content-hashed names),
-# compresses it offline, then publishes the tree to STATIC_LOCATION (assets/publish.py). Pages
-# build URLs from the manifest in this release's own STATIC_ROOT: no S3 call per URL, and a
-# rolling deploy never reads another release's manifest.
+# compresses it offline, then publishes the tree to STATIC_LOCATION (assets/publish.py); the
+# release phase publishes it again (publish_static), so a promoted slug or a new config var
+# finds its files wherever the config vars point. Pages build URLs from the manifest in this
+# release's own STATIC_ROOT: no S3 call per URL, and a rolling deploy never reads another
+# release's manifest. Nothing built holds the bucket's URL: it comes from the config vars.
 STATIC_LOCATION = _prefix("static")
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or f"{_bucket_url()}/{STATIC_LOCATION}/"
 ASSETS_PUBLISH_TO_S3 = True
@@ -98,9 +114,9 @@ STORAGES = {
             "custom_domain": AWS_S3_CUSTOM_DOMAIN if MEDIA_PUBLIC else None,
         },
     },
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
-    },
+    # Django's manifest storage, except that a reference to a file that is not there (a
+    # third-party stylesheet's missing image) is a warning instead of a failed build.
+    "staticfiles": {"BACKEND": "assets.storage.ManifestStaticFilesStorage"},
 }
 
 # --- django-compressor ------------------------------------------------------------------------
