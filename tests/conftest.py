@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.heroku import heroku_virtualenv
 from tests.support.postgres import PostgresCluster
 from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
 from tests.support.project import Project, project_virtualenv
@@ -31,6 +32,12 @@ def bake(cookies) -> Bake:
 @pytest.fixture(scope="session")
 def venv() -> Path:
     return project_virtualenv()
+
+
+@pytest.fixture(scope="session")
+def heroku_venv() -> Path:
+    """What Heroku's buildpack installs: requirements.txt alone."""
+    return heroku_virtualenv()
 
 
 @pytest.fixture

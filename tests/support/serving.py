@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
@@ -25,6 +27,8 @@ def web(project: Project, env: dict[str, str], **extra: str) -> Iterator[str]:
 
 
 def page_assets(base_url: str) -> list[str]:
+    """The stylesheets, scripts and images of the start page, as a browser behind Heroku's
+    router would request it."""
     page = requests.get(base_url + "/", headers=HTTPS, timeout=10)
     assert page.status_code == 200, page.text[:500]
     urls = asset_urls(page.text, base_url)
@@ -42,3 +46,33 @@ def assert_assets_served_as_built(base_url: str, static_root: Path, static_base:
         expected = (static_root / url.removeprefix(static_base)).read_bytes()
         assert response.content == expected, f"{url} is not this release's file"
     return len(urls)
+
+
+def stylesheet_urls(css: str, css_url: str) -> list[str]:
+    """The absolute URLs of a stylesheet's url()s (data: URIs left out), as a browser resolves
+    them: relative to the stylesheet's own URL."""
+    found = re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", css)
+    return [urljoin(css_url, url) for url in found if not url.startswith("data:")]
+
+
+def assert_every_asset_loads_from(
+    base_url: str, static_base: str, verify: bool | str = True
+) -> list[str]:
+    """Every asset of the start page, and every url() inside its stylesheets, is under
+    `static_base` and answers 200 to an anonymous GET, as a browser's would. Returns the URLs."""
+    loaded = []
+    for url in page_assets(base_url):
+        response = requests.get(url, timeout=10, verify=verify)
+        assert url.startswith(static_base) and response.status_code == 200, (url, static_base)
+        loaded.append(url)
+        if url.endswith(".css"):
+            loaded += assert_all_load(stylesheet_urls(response.text, url), static_base, verify)
+    assert any(".woff2" in url for url in loaded), "no stylesheet url() was followed"
+    return loaded
+
+
+def assert_all_load(urls: list[str], static_base: str, verify: bool | str) -> list[str]:
+    for url in urls:
+        assert url.startswith(static_base), (url, static_base)
+        assert requests.get(url, timeout=10, verify=verify).status_code == 200, url
+    return urls

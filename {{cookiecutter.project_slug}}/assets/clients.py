@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from django.conf import settings
 from storages.backends.s3 import S3Storage
 
@@ -24,6 +25,20 @@ def bucket_client(workers: int = 16):
         )
     )
     return S3Storage(client_config=config).connection.meta.client
+
+
+def anonymous_read_refused(bucket: str, key: str) -> str | None:
+    """Read an object without credentials, as a browser does: None if allowed, else the code.
+
+    A GET, not a HEAD: some stores (moto among them) check anonymous HEADs more strictly than
+    the GETs browsers send. The Range keeps the answer to one byte.
+    """
+    client = S3Storage(client_config=settings.AWS_S3_CLIENT_CONFIG).unsigned_connection
+    try:
+        client.meta.client.get_object(Bucket=bucket, Key=key, Range="bytes=0-0")["Body"].read()
+    except ClientError as error:
+        return str(error.response.get("Error", {}).get("Code") or "refused")
+    return None
 
 
 def cloudfront_client():

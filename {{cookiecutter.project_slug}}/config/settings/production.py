@@ -50,7 +50,9 @@ AWS_LOCATION = config("AWS_LOCATION", default="").strip("/")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 # The bucket goes in the path for S3-compatible stores (MinIO and most others expect it there)
 # and for names with dots, which no TLS certificate of a virtual-hosted name would cover.
-AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL or "." in AWS_STORAGE_BUCKET_NAME else "auto"
+AWS_S3_ADDRESSING_STYLE = (
+    "path" if AWS_S3_ENDPOINT_URL or "." in AWS_STORAGE_BUCKET_NAME else "auto"
+)
 # Every S3 client of the project (media storage, publish, prepare_bucket) is made with this.
 # boto3 >= 1.36 adds CRC checksums to every upload (an aws-chunked body over https) by default,
 # which several S3-compatible stores reject: send checksums only where the API requires them.

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from storages.backends.s3 import S3Storage
 
-from assets.clients import bucket_client
+from assets.clients import anonymous_read_refused, bucket_client
 
 CORS_RULE = {
     "AllowedMethods": ["GET", "HEAD"],
@@ -193,11 +192,9 @@ class Command(BaseCommand):
             self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="text/plain")
         except ClientError as error:
             raise SystemExit(self.unusable(error)) from None
-        anonymous = S3Storage(client_config=settings.AWS_S3_CLIENT_CONFIG).unsigned_connection
-        try:
-            anonymous.meta.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-        except ClientError as error:
-            self.not_public(error_code(error))
+        refused = anonymous_read_refused(self.bucket, key)
+        if refused:
+            self.not_public(refused)
             return
         self.stdout.write(f"Checked: anyone can read {settings.STATIC_LOCATION}/ files.")
 

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from assets.cdn import invalidate
-from assets.clients import bucket_client, cloudfront_client
-from assets.publish import STATIC_MANIFEST, PublishError, Report, publish
+from assets.clients import anonymous_read_refused, bucket_client, cloudfront_client
+from assets.publish import STATIC_MANIFEST, PublishError, Report, local_files, publish
 from assets.release import release_id
 
 WORKERS = 16
@@ -53,8 +53,28 @@ class Command(BaseCommand):
                 "run python manage.py publish_static; files that already arrived are skipped."
             ) from error
         self.stdout.write(self.style.SUCCESS(summary_line(report)))
+        self.check_public_read(root)
         if settings.CLOUDFRONT_DISTRIBUTION_ID and report.changed_unhashed:
             self.invalidate(prefix, report.changed_unhashed)
+
+    def check_public_read(self, root: Path) -> None:
+        """Browsers must be able to read what was published: a bucket policy written for
+        another prefix (AWS_LOCATION changed since prepare_bucket ran) would leave every page
+        unstyled. One anonymous GET of the smallest published file tells. With a CDN in front,
+        the bucket may rightly refuse anonymous reads, so there is nothing to check here."""
+        if settings.AWS_S3_CUSTOM_DOMAIN:
+            return
+        smallest = min(local_files(root), key=lambda file: file.path.stat().st_size)
+        bucket, prefix = settings.AWS_STORAGE_BUCKET_NAME, settings.STATIC_LOCATION
+        refused = anonymous_read_refused(bucket, f"{prefix}/{smallest.name}")
+        if refused:
+            raise SystemExit(
+                f"The files are published, but browsers cannot read them ({refused} for "
+                f"{settings.STATIC_URL}{smallest.name}), so pages would show without styles, "
+                f"scripts or images. Make {prefix}/ publicly readable: run python manage.py "
+                "prepare_bucket with these config vars (heroku run python manage.py "
+                "prepare_bucket), then release again."
+            )
 
     def invalidate(self, prefix: str, names: list[str]) -> None:
         distribution = settings.CLOUDFRONT_DISTRIBUTION_ID
