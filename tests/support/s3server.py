@@ -6,9 +6,10 @@ every S3 request (to prove what a deploy did or did not upload) and can inject f
 retries and recovery). Both are driven over HTTP under ``/_control/``.
 
 Two modes model the S3-compatible stores a user may have instead of AWS: ``--reject-checksums``
-answers 400 InvalidArgument to any request with the flexible-checksum headers or aws-chunked
-body that boto3 >= 1.36 sends by default (as several stores do), and ``--tls-cert``/``--tls-key``
-serve https with the given (self-signed) certificate.
+answers 400 InvalidArgument to an upload with the flexible-checksum headers or aws-chunked body
+that boto3 >= 1.36 sends by default, as several stores do (the bucket settings whose API requires
+a checksum pass), and ``--tls-cert``/``--tls-key`` serve https with the given (self-signed)
+certificate.
 
     python -m tests.support.s3server --port 9000      # or: python tests/support/s3server.py ...
 
@@ -48,6 +49,17 @@ ERROR_CODES = {400: "InvalidArgument", 500: "InternalError", 503: "SlowDown"}
 FAULT_KEYS = {"status", "methods", "after", "count", "delay", "path_contains"}
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REGION = "us-east-1"
+
+# Bucket settings whose S3 API requires a checksum: a client sends one even with
+# request_checksum_calculation=when_required, so a store must accept it there.
+CHECKSUM_REQUIRED = {"policy", "cors", "publicAccessBlock", "delete", "lifecycle", "tagging"}
+
+
+def optional_checksum_headers(environ: WSGIEnvironment) -> list[str]:
+    """The checksum headers of a request whose API does not require them (uploads)."""
+    if CHECKSUM_REQUIRED & set(parse_qs(environ.get("QUERY_STRING", ""), True)):
+        return []
+    return checksum_headers(environ)
 
 
 def checksum_headers(environ: WSGIEnvironment) -> list[str]:
@@ -148,8 +160,8 @@ class ControlledS3:
 
         fault = self._fault_for(method, path)
         try:
-            if self._reject_checksums and checksum_headers(environ):
-                entry["checksum_headers"] = checksum_headers(environ)
+            if self._reject_checksums and optional_checksum_headers(environ):
+                entry["checksum_headers"] = optional_checksum_headers(environ)
                 return _s3_error(environ, logged_start_response, 400, "Checksums not supported")
             if fault and fault.delay:
                 time.sleep(fault.delay)

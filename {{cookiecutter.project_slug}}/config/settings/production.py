@@ -49,9 +49,11 @@ AWS_S3_CUSTOM_DOMAIN = env.optional_host("AWS_S3_CUSTOM_DOMAIN") or None
 AWS_LOCATION = config("AWS_LOCATION", default="").strip("/")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 # The bucket goes in the path for S3-compatible stores (MinIO and most others expect it there)
-# and for names with dots, which no TLS certificate of a virtual-hosted name would cover.
+# and for names with dots, which no TLS certificate of a virtual-hosted name would cover. Other
+# AWS buckets get the regional host name ("auto" would sign media URLs for the global one, which
+# opt-in regions do not answer).
 AWS_S3_ADDRESSING_STYLE = (
-    "path" if AWS_S3_ENDPOINT_URL or "." in AWS_STORAGE_BUCKET_NAME else "auto"
+    "path" if AWS_S3_ENDPOINT_URL or "." in AWS_STORAGE_BUCKET_NAME else "virtual"
 )
 # Every S3 client of the project (media storage, publish, prepare_bucket) is made with this.
 # boto3 >= 1.36 adds CRC checksums to every upload (an aws-chunked body over https) by default,

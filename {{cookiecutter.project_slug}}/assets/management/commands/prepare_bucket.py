@@ -162,8 +162,9 @@ class Command(BaseCommand):
             "InvalidAccessKeyId": "check AWS_ACCESS_KEY_ID",
             "SignatureDoesNotMatch": "check AWS_SECRET_ACCESS_KEY",
         }
+        said = error.response.get("Error", {}).get("Message") or "no message"
         hint = hints.get(code, "check AWS_STORAGE_BUCKET_NAME and the credentials")
-        return f"Bucket {self.bucket} cannot be used ({code}): {hint}."
+        return f"Bucket {self.bucket} cannot be used ({code}: {said}): {hint}."
 
     def check_region(self) -> None:
         """The region in the static URLs and request signatures must be the bucket's own."""
