@@ -26,6 +26,10 @@ accesslog = "-"
 errorlog = "-"
 # The router is the only client that can reach the dyno, so trust its X-Forwarded-* headers.
 forwarded_allow_ips = "*"
+# gunicorn >= 25.1 opens a control socket for its gunicornc tool under $HOME (/app on a dyno).
+# Nobody can reach it there (Heroku scales with heroku ps:scale), and a long $HOME makes the
+# socket path too long for Unix sockets, which gunicorn logs as an error at every start.
+control_socket_disable = True
 # Recycle workers now and then so a slow leak never takes a dyno down.
 max_requests = 1000
 max_requests_jitter = 100
