@@ -15,6 +15,9 @@ from django.contrib.staticfiles import storage
 from django.core.exceptions import SuspiciousFileOperation
 
 logger = logging.getLogger(__name__)
+# What Django raises when a reference names a file that is not among the collected ones ("could
+# not be found"), or one above the static root.
+MISSING_TARGET = (ValueError, SuspiciousFileOperation)
 
 
 class ManifestStaticFilesStorage(storage.ManifestStaticFilesStorage):
@@ -29,9 +32,7 @@ class ManifestStaticFilesStorage(storage.ManifestStaticFilesStorage):
         def converter(matchobj):
             try:
                 return convert(matchobj)
-            # The target is not among the collected files ("could not be found"), or it points
-            # above the static root.
-            except (ValueError, SuspiciousFileOperation):
+            except MISSING_TARGET:
                 self._warn_missing(name, matchobj.group("url"))
                 return matchobj.group("matched")
 
