@@ -8,7 +8,7 @@ message that names it (see environment.py).
 import dj_database_url
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
-from decouple import config
+from decouple import Csv, config
 
 from .base import *
 from .environment import Environment
@@ -97,6 +97,9 @@ def _prefix(name: str) -> str:
 STATIC_LOCATION = _prefix("static")
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or f"{_bucket_url()}/{STATIC_LOCATION}/"
 ASSETS_PUBLISH_TO_S3 = True
+# Origins whose pages may read the bucket's files from scripts and @font-face (prepare_bucket's
+# CORS rule); by default the https origins of ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS.
+CORS_ALLOWED_ORIGINS = config("CORS_ALLOWED_ORIGINS", default="", cast=Csv())
 # Optional: invalidate the changed unhashed paths on this CloudFront distribution after a publish.
 CLOUDFRONT_DISTRIBUTION_ID = config("CLOUDFRONT_DISTRIBUTION_ID", default="")
 

@@ -4,8 +4,10 @@ store.
 1. creates the bucket if it is missing, and checks that its region is AWS_S3_REGION_NAME;
 2. lets bucket policies grant public reads (new AWS buckets block that), while object ACLs stay
    blocked: access is decided by the policy alone;
-3. a policy that makes only the static prefix publicly readable (media too if MEDIA_PUBLIC);
-4. a CORS rule so that browsers may load fonts and other assets from another origin;
+3. a policy statement that makes only the static prefix publicly readable (media too if
+   MEDIA_PUBLIC), merged into the bucket's policy (see assets/bucket_access.py);
+4. a CORS rule that lets the site's own origins read the files (web fonts need it), merged into
+   the bucket's CORS rules;
 5. checks the outcome: uploads a small file under the static prefix and reads it back without
    credentials, as a browser would.
 
@@ -24,30 +26,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from assets.bucket_access import (
+    cors_rule,
+    merged_cors,
+    merged_policy,
+    read_statement,
+    site_origins,
+)
 from assets.clients import anonymous_read_refused, bucket_client
 
-CORS_RULE = {
-    "AllowedMethods": ["GET", "HEAD"],
-    "AllowedOrigins": ["*"],
-    "AllowedHeaders": ["*"],
-    "MaxAgeSeconds": 86400,
-}
 CHECK_NAME = "prepare-bucket-check.txt"
-
-
-def public_read_policy(bucket: str, prefixes: list[str]) -> dict:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "PublicRead",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}/*" for prefix in prefixes],
-            }
-        ],
-    }
 
 
 @dataclass(frozen=True)
@@ -88,7 +76,9 @@ class Command(BaseCommand):
         if settings.MEDIA_PUBLIC:
             public.append(settings.MEDIA_LOCATION)
         readable = " and ".join(f"{prefix}/" for prefix in public)
-        policy = json.dumps(public_read_policy(self.bucket, public))
+        origins = settings.CORS_ALLOWED_ORIGINS or site_origins(
+            settings.ALLOWED_HOSTS, settings.CSRF_TRUSTED_ORIGINS
+        )
         console = "in the provider's console (or its CLI)"
         return [
             Step(
@@ -105,19 +95,41 @@ class Command(BaseCommand):
                 ),
             ),
             Step(
-                f"a bucket policy makes {readable} readable by anyone, the rest private",
+                f"the bucket policy makes {readable} readable by anyone; this app's other "
+                "prefixes stay private, other statements are kept",
                 f"make {readable} publicly readable {console}; keep the rest private",
-                lambda: self.client.put_bucket_policy(Bucket=self.bucket, Policy=policy),
+                lambda: self.merge_policy(public),
             ),
             Step(
-                "a CORS rule lets pages on other origins load fonts from the bucket",
-                f"allow GET and HEAD from the site's origin in the bucket's CORS rules {console}; "
+                f"a CORS rule lets {', '.join(origins)} read the files with GET and HEAD",
+                f"allow GET and HEAD from the site's origins in the bucket's CORS rules {console}; "
                 "without it web fonts from the bucket do not load",
-                lambda: self.client.put_bucket_cors(
-                    Bucket=self.bucket, CORSConfiguration={"CORSRules": [CORS_RULE]}
-                ),
+                lambda: self.merge_cors(origins),
             ),
         ]
+
+    def merge_policy(self, public: list[str]) -> None:
+        try:
+            current = json.loads(self.client.get_bucket_policy(Bucket=self.bucket)["Policy"])
+        except ClientError as error:
+            if error_code(error) != "NoSuchBucketPolicy":
+                raise
+            current = None
+        ours = [read_statement(self.bucket, prefix) for prefix in public]
+        private = [settings.MEDIA_LOCATION] if not settings.MEDIA_PUBLIC else []
+        retired = [read_statement(self.bucket, prefix)["Sid"] for prefix in private]
+        policy = merged_policy(current, ours, retired)
+        self.client.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(policy))
+
+    def merge_cors(self, origins: list[str]) -> None:
+        try:
+            current = self.client.get_bucket_cors(Bucket=self.bucket)["CORSRules"]
+        except ClientError as error:
+            if error_code(error) != "NoSuchCORSConfiguration":
+                raise
+            current = []
+        rules = merged_cors(current, cors_rule(settings.STATIC_LOCATION, origins))
+        self.client.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": rules})
 
     def try_step(self, step: Step) -> bool:
         try:
