@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from tests.support.pages import asset_urls
+from tests.support.pages import asset_urls, csrf_token
 from tests.support.project import Project
 from tests.support.s3server import free_port
 
@@ -76,3 +76,46 @@ def assert_all_load(urls: list[str], static_base: str, verify: bool | str) -> li
         assert url.startswith(static_base), (url, static_base)
         assert requests.get(url, timeout=10, verify=verify).status_code == 200, url
     return urls
+
+
+STAFF = {"username": "editor", "password": "an-editor-password-7d2e"}
+
+
+def create_staff(project: Project, env: dict[str, str]) -> None:
+    """A signed-in staff member may upload in production; this makes one (a superuser)."""
+    secret = {**env, "DJANGO_SUPERUSER_PASSWORD": STAFF["password"]}
+    user = ["--username", STAFF["username"], "--email", "editor@example.com"]
+    project.manage("createsuperuser", "--noinput", *user, env=secret)
+
+
+class Visitor:
+    """A browser behind Heroku's router: https as far as Django knows, so it keeps the Secure
+    cookies itself rather than leave them to a cookie jar that sees a plain http address."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        referer = self.base_url.replace("http://", "https://") + path
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = {**HTTPS, "Referer": referer, "Cookie": cookie}
+        url = self.base_url + path
+        response = requests.request(
+            method, url, headers=headers, allow_redirects=False, timeout=120, **kwargs
+        )
+        self.cookies.update(response.cookies.get_dict())
+        return response
+
+    def sign_in(self) -> Visitor:
+        login = self.request("GET", "/admin/login/")
+        data = {**STAFF, "csrfmiddlewaretoken": csrf_token(login.text), "next": "/"}
+        signed_in = self.request("POST", "/admin/login/", data=data)
+        assert signed_in.status_code == 302, signed_in.text[:500]
+        return self
+
+    def upload(self, title: str, name: str, body) -> requests.Response:
+        """Post the start page's form, as a browser on https would."""
+        page = self.request("GET", "/")
+        data = {"title": title, "csrfmiddlewaretoken": csrf_token(page.text)}
+        return self.request("POST", "/", data=data, files={"file": (name, body)})

@@ -23,6 +23,9 @@ ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="", cast=Csv())
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
 
+# Where the admin lives: moving it off admin/ spares it most password-guessing bots.
+ADMIN_URL = config("ADMIN_URL", default="admin/")
+
 INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}",
     # Before staticfiles, so that its collectstatic (collect, compress, publish) is the one run.
@@ -109,6 +112,13 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
+# What the upload form accepts ({{ cookiecutter.project_slug }}/uploads.py): the largest file,
+# in bytes, and the file types by extension. Anything a browser would run is still served as a
+# download.
+UPLOAD_MAX_BYTES = config("UPLOAD_MAX_BYTES", default=10 * 2**20, cast=int)
+UPLOAD_ALLOWED_EXTENSIONS = config(
+    "UPLOAD_ALLOWED_EXTENSIONS", default="pdf,png,jpg,jpeg,gif,webp,txt,csv", cast=Csv()
+)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#storages
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,6 +10,14 @@ from urllib.parse import urlsplit
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+
+
+def requires_tls(database_url: str) -> bool:
+    """A PostgreSQL server elsewhere must be reached over TLS (Heroku's always offers it)."""
+    parts = urlsplit(database_url)
+    return parts.scheme.startswith("postgres") and (parts.hostname or "") not in LOCAL_HOSTS
+
 
 class IncompleteEnvironment(ImproperlyConfigured):
     """Production variables are missing or malformed; the message names each and what to set."""
@@ -55,6 +63,16 @@ class Environment:
         value = config(name, default="").strip()
         if value and not value.endswith("/"):
             self.problems.append(f"{name}={value!r} must end with a slash: set it to {value}/")
+        return value
+
+    def optional_path(self, name: str, default: str) -> str:
+        """A URL path inside the site: no leading slash, one trailing slash (Django's style)."""
+        value = config(name, default=default).strip()
+        if not value or value.startswith("/") or not value.endswith("/") or "://" in value:
+            self.problems.append(
+                f"{name}={value!r} must be a path such as {default} (no leading slash, "
+                "a trailing slash)."
+            )
         return value
 
     def raise_if_incomplete(self) -> None:

@@ -11,7 +11,7 @@ from botocore.config import Config
 from decouple import Csv, config
 
 from .base import *
-from .environment import Environment
+from .environment import Environment, requires_tls
 
 env = Environment()
 
@@ -24,6 +24,7 @@ SECRET_KEY = env.required(
 ALLOWED_HOSTS = env.required_list(
     "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
 )
+ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
 
 # --- Database ---------------------------------------------------------------------------------
 # Persistent connections save a TLS handshake per request; health checks drop connections the
@@ -32,7 +33,14 @@ ALLOWED_HOSTS = env.required_list(
 _database_url = env.required("DATABASE_URL", "a database URL (Heroku's PostgreSQL add-on sets it)")
 if _database_url:
     DATABASES = {
-        "default": dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+        "default": dj_database_url.parse(
+            _database_url,
+            conn_max_age=600,
+            conn_health_checks=True,
+            # Passwords and data cross the network encrypted, or not at all; a database on this
+            # machine (a local try of production settings) is reached without TLS.
+            ssl_require=requires_tls(_database_url),
+        )
     }
 
 # --- S3 bucket (django-storages) --------------------------------------------------------------
@@ -111,8 +119,10 @@ MEDIA_PUBLIC = config("MEDIA_PUBLIC", default=False, cast=bool)
 MEDIA_LOCATION = _prefix("media")
 MEDIA_URL = f"{_bucket_url()}/{MEDIA_LOCATION}/"
 STORAGES = {
+    # django-storages' S3 storage; Content-Type and Content-Disposition come from the rules in
+    # {{ cookiecutter.project_slug }}/uploads.py, never from the browser.
     "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "{{ cookiecutter.project_slug }}.uploads.UploadStorage",
         "OPTIONS": {
             "location": MEDIA_LOCATION,
             "file_overwrite": False,
@@ -146,7 +156,9 @@ CSRF_COOKIE_SECURE = True
 # (browsers remember it). https://docs.djangoproject.com/en/5.2/ref/middleware/#http-strict-transport-security
 SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", default=3600, cast=int)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True, cast=bool)
-SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", default=True, cast=bool)
+# Preloading puts the domain, and every subdomain, in browsers' HTTPS-only lists for months;
+# opt in once every subdomain serves HTTPS. https://hstspreload.org/#removal
+SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", default=False, cast=bool)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
