@@ -10,6 +10,7 @@ values from the environment (Heroku config vars) instead.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -51,9 +52,16 @@ def secret_key() -> str:
     return secrets.token_urlsafe(50)
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read: `.env` is where AWS keys go to try production."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
 def main() -> None:
     keep_dependency_files(DJANGO_VERSION, DEPENDENCY_MANAGER)
-    Path(".env").write_text(ENV_FILE.format(secret_key=secret_key()), encoding="utf-8")
+    write_private(Path(".env"), ENV_FILE.format(secret_key=secret_key()))
     print(NEXT_STEPS.format(slug=Path.cwd().name, install=INSTALL[DEPENDENCY_MANAGER]))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.heroku import heroku_virtualenv
 from tests.support.postgres import PostgresCluster
 from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
 from tests.support.project import Project, bake_project, project_virtualenv
@@ -38,6 +39,12 @@ def default_bake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def venv(default_bake: Path) -> Path:
     """The defaults' virtualenv, made with the Python their `.python-version` names."""
     return project_virtualenv(default_bake)
+
+
+@pytest.fixture(scope="session")
+def heroku_venv(default_bake: Path) -> Path:
+    """What Heroku's buildpack installs for the defaults: requirements.txt alone."""
+    return heroku_virtualenv(default_bake)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from tests.support.browser import (
 )
 from tests.support.project import Project
 from tests.support.s3server import S3Server, free_port
+from tests.support.serving import STAFF, create_staff
 
 FONT = "Facet"
 INK = "rgb(29, 42, 53)"  # the header's background, set only by the project's site.css
@@ -80,6 +81,17 @@ def detail(page: Page, label: str) -> str:
     return page.locator(f".internals dt:text-is('{label}') + dd").inner_text()
 
 
+def sign_in(tab: Page, base_url: str) -> None:
+    """Through the start page's link to the admin's login form, back to the start page."""
+    with tab.expect_navigation():
+        tab.get_by_role("link", name="sign in").click()
+    tab.fill("input[name=username]", STAFF["username"])
+    tab.fill("input[name=password]", STAFF["password"])
+    with tab.expect_navigation():
+        tab.click("input[type=submit]")
+    assert tab.url == base_url + "/", tab.url
+
+
 def check_nothing_went_wrong(log: PageLog) -> None:
     assert log.failed == []
     assert log.errors == []
@@ -119,6 +131,7 @@ def test_production_build_in_a_browser(
     tab, log = page
     for command in (("prepare_bucket",), ("collectstatic", "--noinput"), ("migrate", "--noinput")):
         project.manage(*command, env=env)
+    create_staff(project, env)
     bucket_url = f"{s3.endpoint_url}/{env['AWS_STORAGE_BUCKET_NAME']}"
     port = free_port()
     # Plain HTTP on loopback: no TLS-terminating router in front, as Heroku would have.
@@ -138,7 +151,9 @@ def test_production_build_in_a_browser(
         shown = tab.inner_text("body")
         for internal in ("Development details", "config.settings", env["AWS_STORAGE_BUCKET_NAME"]):
             assert internal not in shown
+        assert tab.locator("form.upload-form").count() == 0, "anonymous visitors may upload"
 
+        sign_in(tab, base_url)
         url = upload(tab, "Quarterly report", "report.txt", UPLOAD)
         assert url.startswith(f"{bucket_url}/media/uploads/"), url
         assert "X-Amz-Signature=" in url

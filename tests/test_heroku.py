@@ -28,7 +28,7 @@ from tests.support.heroku import (
     WebDyno,
     build,
     dyno_env,
-    heroku_virtualenv,
+    git_push,
     procfile,
     release_slug,
     run_process,
@@ -53,11 +53,6 @@ OTHER_CLIENTS = (
 )
 
 
-@pytest.fixture(scope="session")
-def heroku_venv(default_bake: Path) -> Path:
-    return heroku_virtualenv(default_bake)
-
-
 @pytest.fixture
 def database_url(postgres: PostgresCluster) -> str:
     """An empty database of its own, as a new app's PostgreSQL add-on is."""
@@ -69,13 +64,6 @@ def app_config_vars(s3: S3Server, database_url: str, worker_id: str) -> dict[str
     bucket = new_bucket_name(worker_id)
     own = {"ALLOWED_HOSTS": APP_HOST, "CSRF_TRUSTED_ORIGINS": TRUSTED_ORIGIN}
     return config_vars(s3.endpoint_url, bucket, database_url, **own)
-
-
-def git_push(checkout: Path) -> Path:
-    """What Heroku receives: the checkout without `.env`, which git ignores."""
-    assert ".env" in (checkout / ".gitignore").read_text().split()
-    (checkout / ".env").unlink()
-    return checkout
 
 
 @pytest.fixture
@@ -364,7 +352,7 @@ def app_json_config_vars(
 
 def test_procfile_declares_exactly_release_and_web(bake: Bake):
     assert procfile(bake()) == {
-        "release": "python manage.py migrate --noinput",
+        "release": "python manage.py publish_static && python manage.py migrate --noinput",
         "web": "gunicorn config.wsgi --config gunicorn.conf.py",
     }
 

@@ -1,4 +1,5 @@
-"""Hostile uploads through the real form, and the site under load without touching S3."""
+"""Hostile uploads through the real form (by signed-in staff, the only ones who may upload in
+production), and the site under load without touching S3."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ import re
 import subprocess
 from pathlib import Path
 
-import requests
-
-from tests.support.pages import csrf_token
-from tests.support.serving import HTTPS, web
+from tests.support.serving import Visitor, create_staff, web
 
 HOSTILE_NAMES = [
-    "../../../etc/passwd",
+    "../../../etc/passwd.txt",
     "/absolute/path/report.pdf",
     "..\\..\\windows\\system32.dll",
     "Café Société résumé.txt",
@@ -26,26 +24,9 @@ HOSTILE_NAMES = [
 ]
 KEY = re.compile(r"^media/uploads/\d{4}/\d{2}/[\w-]{1,60}-[0-9a-f]{8}(\.[\w-]{1,10})?$")
 BIG_FILE_MB = 50
+# These names' types, and a file above the default size limit, are allowed for this test.
+UPLOAD_RULES = {"UPLOAD_ALLOWED_EXTENSIONS": "pdf,txt,dll,bin", "UPLOAD_MAX_BYTES": str(64 * 2**20)}
 _databases = itertools.count()
-
-
-def upload(base_url: str, title: str, name: str, body) -> requests.Response:
-    """Post the start page's form as a browser on https would (the CSRF cookie is Secure)."""
-    page = requests.get(base_url + "/", headers=HTTPS, timeout=10)
-    headers = {
-        **HTTPS,
-        "Cookie": f"csrftoken={page.cookies['csrftoken']}",
-        "Referer": base_url.replace("http://", "https://") + "/",
-    }
-    data = {"title": title, "csrfmiddlewaretoken": csrf_token(page.text)}
-    return requests.post(
-        base_url + "/",
-        data=data,
-        files={"file": (name, body)},
-        headers=headers,
-        allow_redirects=False,
-        timeout=120,
-    )
 
 
 def worker_peak_rss_mb(port: int) -> float:
@@ -79,20 +60,22 @@ def test_hostile_uploads_stay_under_the_media_prefix(production, s3, tmp_path):
     project.manage("prepare_bucket", env=env)
     project.manage("collectstatic", "--noinput", env=env)
     project.manage("migrate", "--noinput", env=env)
+    create_staff(project, env)
     big = tmp_path / "big.bin"
     with big.open("wb") as handle:
         handle.truncate(BIG_FILE_MB * 1024 * 1024)
 
-    with web(project, env, WEB_CONCURRENCY="1") as base_url:
+    with web(project, {**env, **UPLOAD_RULES}, WEB_CONCURRENCY="1") as base_url:
         port = int(base_url.rsplit(":", 1)[1])
+        staff = Visitor(base_url).sign_in()
         for number, name in enumerate(HOSTILE_NAMES):
-            response = upload(base_url, f"Upload {number}", name, b"content %d" % number)
+            response = staff.upload(f"Upload {number}", name, b"content %d" % number)
             assert response.status_code == 302, (name, response.text[:300])
         before = worker_peak_rss_mb(port)
         with big.open("rb") as body:
-            assert upload(base_url, "Big", "big.bin", body).status_code == 302
+            assert staff.upload("Big", "big.bin", body).status_code == 302
         growth = worker_peak_rss_mb(port) - before
-        page = requests.get(base_url + "/", headers=HTTPS, timeout=10).text
+        page = staff.request("GET", "/").text
 
     objects = s3.client().list_objects_v2(Bucket=bucket, Prefix="media/")["Contents"]
     keys = [o["Key"] for o in objects]
@@ -113,10 +96,12 @@ def test_the_start_page_under_load_makes_no_s3_requests(production, s3, postgres
     project.manage("prepare_bucket", env=env)
     project.manage("collectstatic", "--noinput", env=env)
     project.manage("migrate", "--noinput", env=env)
+    create_staff(project, env)
     seconds = os.environ.get("LOAD_SECONDS", "30")
     with web(project, env) as base_url:
-        for number in range(3):  # the page then lists uploads with signed URLs
-            upload(base_url, f"Upload {number}", f"file{number}.txt", b"x")
+        staff = Visitor(base_url).sign_in()
+        for number in range(3):  # uploads exist, though visitors are not shown them
+            assert staff.upload(f"Upload {number}", f"file{number}.txt", b"x").status_code == 302
         s3.clear()
         wrk = subprocess.run(
             [

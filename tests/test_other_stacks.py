@@ -17,6 +17,7 @@ import requests
 from tests.support.heroku import (
     build,
     dyno_env,
+    git_push,
     heroku_virtualenv,
     procfile,
     release_slug,
@@ -27,7 +28,7 @@ from tests.support.pages import asset_urls
 from tests.support.postgres import PostgresCluster
 from tests.support.project import bake_project
 from tests.support.s3server import S3Server, free_port
-from tests.test_heroku import Router, app_config_vars, git_push, prepare_bucket_as_the_readme_says
+from tests.test_heroku import Router, app_config_vars, prepare_bucket_as_the_readme_says
 
 STACKS = [
     {"django_version": "5.2", "dependency_manager": "pip", "python_version": "3.11"},

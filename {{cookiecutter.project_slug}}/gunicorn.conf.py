@@ -32,6 +32,21 @@ access_log_format = (
 )
 # The router is the only client that can reach the dyno, so trust its X-Forwarded-* headers.
 forwarded_allow_ips = "*"
+# gunicorn >= 25.1 opens a control socket for its gunicornc tool under $HOME (/app on a dyno).
+# Nobody can reach it there (Heroku scales with heroku ps:scale), and a long $HOME makes the
+# socket path too long for Unix sockets, which gunicorn logs as an error at every start.
+control_socket_disable = True
 # Recycle workers now and then so a slow leak never takes a dyno down.
 max_requests = 1000
 max_requests_jitter = 100
+
+
+def on_starting(server):
+    """Load the settings once in the master, before any worker starts.
+
+    A missing config var would make every worker fail as it boots, and gunicorn would start new
+    ones forever; this way the web process ends at once with the message that names the variable.
+    """
+    from config import load_settings
+
+    load_settings()

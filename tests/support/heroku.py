@@ -41,6 +41,13 @@ def heroku_virtualenv(project: Path) -> Path:
     return cached_virtualenv("heroku-venv", project, dev=False)
 
 
+def git_push(checkout: Path) -> Path:
+    """What Heroku receives: the checkout without `.env`, which git ignores."""
+    assert ".env" in (checkout / ".gitignore").read_text().split()
+    (checkout / ".env").unlink()
+    return checkout
+
+
 def procfile(app: Path) -> dict[str, str]:
     """The process types and their commands, as Heroku reads the Procfile.
 

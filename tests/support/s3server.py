@@ -5,6 +5,12 @@ compete with the code under test for one GIL. A WSGI middleware in front of moto
 every S3 request (to prove what a deploy did or did not upload) and can inject faults (to prove
 retries and recovery). Both are driven over HTTP under ``/_control/``.
 
+Two modes model the S3-compatible stores a user may have instead of AWS: ``--reject-checksums``
+answers 400 InvalidArgument to an upload with the flexible-checksum headers or aws-chunked body
+that boto3 >= 1.36 sends by default, as several stores do (the bucket settings whose API requires
+a checksum pass), and ``--tls-cert``/``--tls-key`` serve https with the given (self-signed)
+certificate.
+
     python -m tests.support.s3server --port 9000      # or: python tests/support/s3server.py ...
 
     with S3Server() as s3:
@@ -19,6 +25,7 @@ import json
 import logging
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -38,13 +45,32 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 HOST = "127.0.0.1"
 CONTROL_PREFIX = "/_control/"
 # The S3 error codes boto3 expects for these statuses; both are retried by botocore.
-ERROR_CODES = {500: "InternalError", 503: "SlowDown"}
+ERROR_CODES = {400: "InvalidArgument", 500: "InternalError", 503: "SlowDown"}
 FAULT_KEYS = {"status", "methods", "after", "count", "delay", "path_contains"}
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REGION = "us-east-1"
 
-# Control calls go to loopback; a proxy from the environment must never see them.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+# Bucket settings whose S3 API requires a checksum: a client sends one even with
+# request_checksum_calculation=when_required, so a store must accept it there.
+CHECKSUM_REQUIRED = {"policy", "cors", "publicAccessBlock", "delete", "lifecycle", "tagging"}
+
+
+def optional_checksum_headers(environ: WSGIEnvironment) -> list[str]:
+    """The checksum headers of a request whose API does not require them (uploads)."""
+    if CHECKSUM_REQUIRED & set(parse_qs(environ.get("QUERY_STRING", ""), True)):
+        return []
+    return checksum_headers(environ)
+
+
+def checksum_headers(environ: WSGIEnvironment) -> list[str]:
+    """The flexible-checksum headers of a request, and the marks of an aws-chunked body."""
+    prefixes = ("HTTP_X_AMZ_CHECKSUM_", "HTTP_X_AMZ_SDK_CHECKSUM_", "HTTP_X_AMZ_TRAILER")
+    found = [key for key in environ if key.startswith(prefixes)]
+    if "aws-chunked" in environ.get("HTTP_CONTENT_ENCODING", ""):
+        found.append("HTTP_CONTENT_ENCODING")
+    if environ.get("HTTP_X_AMZ_CONTENT_SHA256", "").startswith("STREAMING-"):
+        found.append("HTTP_X_AMZ_CONTENT_SHA256")
+    return found
 
 
 # --------------------------------------------------------------------------- server process
@@ -95,8 +121,9 @@ class Fault:
 class ControlledS3:
     """WSGI middleware around moto: request log, fault injection and the control endpoints."""
 
-    def __init__(self, app: WSGIApplication) -> None:
+    def __init__(self, app: WSGIApplication, reject_checksums: bool = False) -> None:
         self._app = app
+        self._reject_checksums = reject_checksums
         self._lock = threading.Lock()
         self._log: list[dict[str, Any]] = []
         self._fault: Fault | None = None
@@ -133,6 +160,9 @@ class ControlledS3:
 
         fault = self._fault_for(method, path)
         try:
+            if self._reject_checksums and optional_checksum_headers(environ):
+                entry["checksum_headers"] = optional_checksum_headers(environ)
+                return _s3_error(environ, logged_start_response, 400, "Checksums not supported")
             if fault and fault.delay:
                 time.sleep(fault.delay)
             if fault and fault.status:
@@ -206,7 +236,10 @@ def _read_body(environ: WSGIEnvironment) -> bytes:
 
 
 def _s3_error(
-    environ: WSGIEnvironment, start_response: StartResponse, status: int
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+    status: int,
+    message: str = "Fault injected by the test S3 server",
 ) -> Iterable[bytes]:
     # Read the upload first: answering while the client still sends makes it see a reset
     # connection instead of the error status we mean to test.
@@ -214,7 +247,7 @@ def _s3_error(
     code = ERROR_CODES.get(status, "InjectedFault")
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{code}</Code><Message>Fault injected by the test S3 server</Message>"
+        f"<Error><Code>{code}</Code><Message>{message}</Message>"
         "<RequestId>injected-fault</RequestId></Error>"
     ).encode()
     headers = [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))]
@@ -236,7 +269,13 @@ def _exit_when_orphaned(parent: int) -> None:
     os._exit(0)
 
 
-def serve(host: str, port: int, global_cors: bool = False) -> None:
+def serve(
+    host: str,
+    port: int,
+    global_cors: bool = False,
+    reject_checksums: bool = False,
+    tls: tuple[str, str] | None = None,
+) -> None:
     """Serve moto behind the middleware until the process is terminated."""
     # moto reads both at import time: its port for URLs it builds to itself, and whether to put
     # flask-cors on every response, which would hide the bucket's own CORS rules.
@@ -248,8 +287,8 @@ def serve(host: str, port: int, global_cors: bool = False) -> None:
 
     # Our request log replaces werkzeug's line per request, which would flood the log file.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = ControlledS3(DomainDispatcherApplication(create_backend_app))
-    make_server(host, port, app, threaded=True).serve_forever()
+    app = ControlledS3(DomainDispatcherApplication(create_backend_app), reject_checksums)
+    make_server(host, port, app, threaded=True, ssl_context=tls).serve_forever()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -261,11 +300,19 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="keep moto's blanket CORS headers (S3 itself only sends them per the bucket's rules)",
     )
+    parser.add_argument(
+        "--reject-checksums",
+        action="store_true",
+        help="answer 400 InvalidArgument to flexible-checksum headers and aws-chunked bodies",
+    )
+    parser.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
+    parser.add_argument("--tls-key", help="and this private key (PEM)")
     parser.add_argument("--exit-with-parent", action="store_true", help="for S3Server's children")
     args = parser.parse_args(argv)
     if args.exit_with_parent:
         threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-    serve(args.host, args.port, args.global_cors)
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+    serve(args.host, args.port, args.global_cors, args.reject_checksums, tls)
 
 
 # --------------------------------------------------------------------------- test process
@@ -282,17 +329,32 @@ class S3Server:
     """Start, drive and stop the server process from a test or a benchmark."""
 
     def __init__(
-        self, port: int | None = None, *, startup_timeout: float = 15.0, global_cors: bool = False
+        self,
+        port: int | None = None,
+        *,
+        startup_timeout: float = 15.0,
+        global_cors: bool = False,
+        reject_checksums: bool = False,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
+        """``tls`` is a (certificate, key) pair of PEM files: the server then speaks https."""
         self.port = port or 0
         self.startup_timeout = startup_timeout
         self.global_cors = global_cors
+        self.reject_checksums = reject_checksums
+        self.tls = tls
+        # Control calls go to loopback; a proxy from the environment must never see them.
+        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+        if tls:
+            context = ssl.create_default_context(cafile=str(tls[0]))
+            handlers.append(urllib.request.HTTPSHandler(context=context))
+        self._opener = urllib.request.build_opener(*handlers)
         self._proc: subprocess.Popen[bytes] | None = None
         self._output: IO[bytes] | None = None
 
     @property
     def endpoint_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{HOST}:{self.port}"
 
     def start(self) -> Self:
         if not self.port:
@@ -301,6 +363,10 @@ class S3Server:
         command = [sys.executable, script, "--port", str(self.port), "--exit-with-parent"]
         if self.global_cors:
             command.append("--global-cors")
+        if self.reject_checksums:
+            command.append("--reject-checksums")
+        if self.tls:
+            command += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
         # A file, not a pipe: nobody reads the output while tests run, and a full pipe would
         # block the server. It lives as long as the process, so stop() closes it.
         self._output = tempfile.TemporaryFile()  # noqa: SIM115
@@ -352,7 +418,7 @@ class S3Server:
             headers={"Content-Type": "application/json"},
         )
         try:
-            with _OPENER.open(request, timeout=10) as response:
+            with self._opener.open(request, timeout=10) as response:
                 return json.load(response)
         except urllib.error.HTTPError as exc:
             raise RuntimeError(f"{method} {name}: {exc.code} {exc.read().decode()}") from exc
@@ -410,6 +476,8 @@ class S3Server:
         import boto3
 
         options: dict[str, Any] = {"region_name": REGION, **CREDENTIALS, **kwargs}
+        if self.tls:
+            options.setdefault("verify", str(self.tls[0]))
         return boto3.client("s3", endpoint_url=self.endpoint_url, **options)
 
     def __enter__(self) -> Self:

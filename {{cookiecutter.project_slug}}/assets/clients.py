@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from django.conf import settings
 from storages.backends.s3 import S3Storage
 
@@ -11,18 +12,33 @@ from storages.backends.s3 import S3Storage
 def bucket_client(workers: int = 16):
     """An S3 client for the configured bucket, with a connection per worker thread.
 
-    Built through django-storages so that credentials, endpoint and region come from the same
-    settings as media storage; retries back off on throttling (SlowDown) and server errors.
+    Built through django-storages so that credentials, endpoint, region and AWS_S3_CLIENT_CONFIG
+    (addressing style, checksums) are those of media storage; retries back off on throttling
+    (SlowDown) and server errors.
     """
-    config = Config(
-        s3={"addressing_style": settings.AWS_S3_ADDRESSING_STYLE},
-        signature_version=settings.AWS_S3_SIGNATURE_VERSION,
-        max_pool_connections=workers,
-        retries={"mode": "standard", "total_max_attempts": 5},
-        connect_timeout=5,
-        read_timeout=settings.ASSETS_PUBLISH_TIMEOUT,
+    config = settings.AWS_S3_CLIENT_CONFIG.merge(
+        Config(
+            max_pool_connections=workers,
+            retries={"mode": "standard", "total_max_attempts": 5},
+            connect_timeout=5,
+            read_timeout=settings.ASSETS_PUBLISH_TIMEOUT,
+        )
     )
     return S3Storage(client_config=config).connection.meta.client
+
+
+def anonymous_read_refused(bucket: str, key: str) -> str | None:
+    """Read an object without credentials, as a browser does: None if allowed, else the code.
+
+    A GET, not a HEAD: some stores (moto among them) check anonymous HEADs more strictly than
+    the GETs browsers send. The Range keeps the answer to one byte.
+    """
+    client = S3Storage(client_config=settings.AWS_S3_CLIENT_CONFIG).unsigned_connection
+    try:
+        client.meta.client.get_object(Bucket=bucket, Key=key, Range="bytes=0-0")["Body"].read()
+    except ClientError as error:
+        return str(error.response.get("Error", {}).get("Code") or "refused")
+    return None
 
 
 def cloudfront_client():

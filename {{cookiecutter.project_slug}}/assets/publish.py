@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
@@ -25,7 +25,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 # Files at least this large go up in parts of this size; their ETag is then the MD5 of the parts'
 # MD5s plus "-<parts>", which local_etag() reproduces.
 PART_SIZE = 8 * 1024 * 1024
-TRANSFER = TransferConfig(multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE)
+# A large file's parts go up one after another in its worker thread, so the publish never opens
+# more connections than it has workers (the client's pool is sized to match).
+TRANSFER = TransferConfig(
+    multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, use_threads=False
+)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Unhashed names can change content on the next deploy: let caches check back soon.
@@ -36,17 +40,18 @@ STATIC_MANIFEST = "staticfiles.json"
 COMPRESS_MANIFEST = "CACHE/manifest.json"
 RELEASE_FILES = (STATIC_MANIFEST, COMPRESS_MANIFEST)
 
-for _type, _ext in [
-    ("text/javascript", ".js"),
-    ("text/javascript", ".mjs"),
-    ("application/json", ".map"),
-    ("font/woff", ".woff"),
-    ("font/woff2", ".woff2"),
-    ("font/ttf", ".ttf"),
-    ("image/svg+xml", ".svg"),
-    ("image/webp", ".webp"),
-]:
-    mimetypes.add_type(_type, _ext)
+# Types the platform's mimetypes table may lack or get wrong (it varies with the machine's
+# /etc/mime.types); browsers refuse a script or font served with the wrong one.
+CONTENT_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".map": "application/json",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,8 @@ class LocalFile:
 
     @property
     def content_type(self) -> str:
-        guessed, _ = mimetypes.guess_type(self.name)
-        return guessed or "application/octet-stream"
+        known = CONTENT_TYPES.get(PurePosixPath(self.name).suffix.lower())
+        return known or mimetypes.guess_type(self.name)[0] or "application/octet-stream"
 
     @property
     def cache_control(self) -> str:

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("{{ cookiecutter.project_slug }}.urls")),
 ]
 

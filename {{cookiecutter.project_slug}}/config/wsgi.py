@@ -1,11 +1,9 @@
 """WSGI entry point for gunicorn (see Procfile and gunicorn.conf.py)."""
 
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-from config import settings_module
+from config import load_settings
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+load_settings()
 
 application = get_wsgi_application()

@@ -34,9 +34,21 @@ def test_every_static_url_on_the_start_page_resolves_to_a_file(home_html):
         assert finders.find(path), f"{path} is referenced but no static file has that name"
 
 
-def test_an_upload_is_stored_and_listed(client):
-    upload = SimpleUploadedFile("notes.txt", b"hello from the test", content_type="text/plain")
-    response = client.post(reverse("home"), {"title": "Notes", "file": upload})
+@pytest.fixture
+def staff(client, django_user_model):
+    """A client signed in as staff: in production only staff may upload."""
+    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+def notes(content: bytes = b"hello from the test", name: str = "notes.txt"):
+    return SimpleUploadedFile(name, content, content_type="text/plain")
+
+
+def test_an_upload_is_stored_and_listed(staff):
+    client = staff
+    response = client.post(reverse("home"), {"title": "Notes", "file": notes()})
     assert response.status_code == 302
 
     stored = Upload.objects.get()
@@ -46,8 +58,46 @@ def test_an_upload_is_stored_and_listed(client):
     assert stored.file.url in client.get(reverse("home")).content.decode()
 
 
-def test_an_invalid_upload_shows_the_form_again(client):
+def test_anonymous_visitors_may_not_upload_or_see_uploads(client):
+    Upload.objects.create(title="Private", file="uploads/2026/01/private-00000000.txt")
+    page = client.get(reverse("home")).content.decode()
+    assert "sign in" in page and 'type="file"' not in page and "Private" not in page
+    response = client.post(reverse("home"), {"title": "Notes", "file": notes()})
+    assert response.status_code == 403
+    assert Upload.objects.count() == 1
+
+
+def test_in_development_anyone_may_upload(client, settings):
+    settings.DEBUG = True
+    assert client.post(reverse("home"), {"title": "Notes", "file": notes()}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error"),
+    [
+        ("page.html", b"<script>alert(1)</script>", "Files of type .html are not accepted"),
+        ("cat.png", b"<html><script>alert(1)</script>", "This file does not hold a PNG image."),
+        ("big.txt", b"x" * 2049, "files up to 2.0\xa0KB are accepted"),
+    ],
+    ids=["type", "content", "size"],
+)
+def test_uploads_outside_the_rules_are_refused(staff, settings, name, content, error):
+    settings.UPLOAD_MAX_BYTES = 2048
+    response = staff.post(reverse("home"), {"title": "Bad", "file": notes(content, name)})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert Upload.objects.count() == 0
+
+
+def test_an_invalid_upload_shows_the_form_again(staff):
+    client = staff
     response = client.post(reverse("home"), {"title": "No file"})
     assert response.status_code == 200
     assert Upload.objects.count() == 0
     assert "This field is required." in response.content.decode()
+
+
+def test_favicon_requests_go_to_the_logo(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert finders.find(response["Location"].removeprefix("/static/"))

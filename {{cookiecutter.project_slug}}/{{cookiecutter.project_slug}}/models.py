@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .uploads import validate_upload
+
 MAX_STEM = 60
 
 
@@ -27,7 +29,7 @@ class Upload(models.Model):
     """A visitor's file, kept in the media storage (local disk in development, S3 in production)."""
 
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=upload_path, max_length=255)
+    file = models.FileField(upload_to=upload_path, max_length=255, validators=[validate_upload])
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -23,6 +23,9 @@ ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="", cast=Csv())
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
 
+# Where the admin lives: moving it off admin/ spares it most password-guessing bots.
+ADMIN_URL = config("ADMIN_URL", default="admin/")
+
 INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}",
     # Before staticfiles, so that its collectstatic (collect, compress, publish) is the one run.
@@ -109,6 +112,13 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
+# What the upload form accepts ({{ cookiecutter.project_slug }}/uploads.py): the largest file,
+# in bytes, and the file types by extension. Anything a browser would run is still served as a
+# download.
+UPLOAD_MAX_BYTES = config("UPLOAD_MAX_BYTES", default=10 * 2**20, cast=int)
+UPLOAD_ALLOWED_EXTENSIONS = config(
+    "UPLOAD_ALLOWED_EXTENSIONS", default="pdf,png,jpg,jpeg,gif,webp,txt,csv", cast=Csv()
+)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#storages
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -125,9 +135,11 @@ RELEASE_ID = config("RELEASE_ID", default="") or config("SOURCE_VERSION", defaul
 # Compression follows DEBUG (COMPRESS_ENABLED's default); its output goes into STATIC_ROOT,
 # which is COMPRESS_ROOT's default, so it is published with everything else.
 # https://django-compressor.readthedocs.io/en/stable/settings/
+# The CSS filter rewrites url()s relative to the bundle, never to an absolute URL: one build can
+# then be served from any bucket, prefix or CDN (a promoted slug, a changed config var).
 COMPRESS_FILTERS = {
     "css": [
-        "compressor.filters.css_default.CssAbsoluteFilter",
+        "compressor.filters.css_default.CssRelativeFilter",
         "compressor.filters.cssmin.rCSSMinFilter",
     ],
     "js": ["compressor.filters.jsmin.rJSMinFilter"],

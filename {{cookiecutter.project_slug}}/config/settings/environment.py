@@ -10,6 +10,18 @@ from urllib.parse import urlsplit
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+
+
+def requires_tls(database_url: str) -> bool:
+    """A PostgreSQL server elsewhere must be reached over TLS (Heroku's always offers it)."""
+    parts = urlsplit(database_url)
+    return parts.scheme.startswith("postgres") and (parts.hostname or "") not in LOCAL_HOSTS
+
+
+class IncompleteEnvironment(ImproperlyConfigured):
+    """Production variables are missing or malformed; the message names each and what to set."""
+
 
 class Environment:
     def __init__(self) -> None:
@@ -53,10 +65,20 @@ class Environment:
             self.problems.append(f"{name}={value!r} must end with a slash: set it to {value}/")
         return value
 
+    def optional_path(self, name: str, default: str) -> str:
+        """A URL path inside the site: no leading slash, one trailing slash (Django's style)."""
+        value = config(name, default=default).strip()
+        if not value or value.startswith("/") or not value.endswith("/") or "://" in value:
+            self.problems.append(
+                f"{name}={value!r} must be a path such as {default} (no leading slash, "
+                "a trailing slash)."
+            )
+        return value
+
     def raise_if_incomplete(self) -> None:
         if self.problems:
             lines = "\n".join(f"  - {problem}" for problem in self.problems)
-            raise ImproperlyConfigured(
+            raise IncompleteEnvironment(
                 "Production settings are incomplete (DEBUG is off). Set these environment "
                 "variables (Heroku: heroku config:set NAME=value), or set DEBUG=True in .env "
                 f"for development:\n{lines}"

@@ -7,10 +7,11 @@ message that names it (see environment.py).
 
 import dj_database_url
 from boto3.s3.transfer import TransferConfig
-from decouple import config
+from botocore.config import Config
+from decouple import Csv, config
 
 from .base import *
-from .environment import Environment
+from .environment import Environment, requires_tls
 
 env = Environment()
 
@@ -23,6 +24,7 @@ SECRET_KEY = env.required(
 ALLOWED_HOSTS = env.required_list(
     "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
 )
+ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
 
 # --- Database ---------------------------------------------------------------------------------
 # Persistent connections save a TLS handshake per request; health checks drop connections the
@@ -31,7 +33,14 @@ ALLOWED_HOSTS = env.required_list(
 _database_url = env.required("DATABASE_URL", "a database URL (Heroku's PostgreSQL add-on sets it)")
 if _database_url:
     DATABASES = {
-        "default": dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+        "default": dj_database_url.parse(
+            _database_url,
+            conn_max_age=600,
+            conn_health_checks=True,
+            # Passwords and data cross the network encrypted, or not at all; a database on this
+            # machine (a local try of production settings) is reached without TLS.
+            ssl_require=requires_tls(_database_url),
+        )
     }
 
 # --- S3 bucket (django-storages) --------------------------------------------------------------
@@ -47,8 +56,23 @@ AWS_S3_ENDPOINT_URL = env.optional_url("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_CUSTOM_DOMAIN = env.optional_host("AWS_S3_CUSTOM_DOMAIN") or None
 AWS_LOCATION = config("AWS_LOCATION", default="").strip("/")
 AWS_S3_SIGNATURE_VERSION = "s3v4"
-# S3-compatible stores (MinIO and most others) expect the bucket in the path.
-AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL else "auto"
+# The bucket goes in the path for S3-compatible stores (MinIO and most others expect it there)
+# and for names with dots, which no TLS certificate of a virtual-hosted name would cover. Other
+# AWS buckets get the regional host name ("auto" would sign media URLs for the global one, which
+# opt-in regions do not answer).
+AWS_S3_ADDRESSING_STYLE = (
+    "path" if AWS_S3_ENDPOINT_URL or "." in AWS_STORAGE_BUCKET_NAME else "virtual"
+)
+# Every S3 client of the project (media storage, publish, prepare_bucket) is made with this.
+# boto3 >= 1.36 adds CRC checksums to every upload (an aws-chunked body over https) by default,
+# which several S3-compatible stores reject: send checksums only where the API requires them.
+# https://github.com/jschneier/django-storages/issues/1482
+AWS_S3_CLIENT_CONFIG = Config(
+    s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+    signature_version=AWS_S3_SIGNATURE_VERSION,
+    request_checksum_calculation="when_required",
+    response_checksum_validation="when_required",
+)
 # No object ACLs: new buckets reject them; the bucket policy (prepare_bucket) decides access.
 AWS_DEFAULT_ACL = None
 # Uploads stream to S3 in parts, one at a time: a worker's memory stays flat whatever the file's
@@ -62,6 +86,8 @@ def _bucket_url() -> str:
         return f"https://{AWS_S3_CUSTOM_DOMAIN}"
     if AWS_S3_ENDPOINT_URL:
         return f"{AWS_S3_ENDPOINT_URL}/{AWS_STORAGE_BUCKET_NAME}"
+    if AWS_S3_ADDRESSING_STYLE == "path":
+        return f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com/{AWS_STORAGE_BUCKET_NAME}"
     return f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
 
 
@@ -71,12 +97,17 @@ def _prefix(name: str) -> str:
 
 # --- Static files -----------------------------------------------------------------------------
 # collectstatic builds STATIC_ROOT locally with Django's manifest storage (content-hashed names),
-# compresses it offline, then publishes the tree to STATIC_LOCATION (assets/publish.py). Pages
-# build URLs from the manifest in this release's own STATIC_ROOT: no S3 call per URL, and a
-# rolling deploy never reads another release's manifest.
+# compresses it offline, then publishes the tree to STATIC_LOCATION (assets/publish.py); the
+# release phase publishes it again (publish_static), so a promoted slug or a new config var
+# finds its files wherever the config vars point. Pages build URLs from the manifest in this
+# release's own STATIC_ROOT: no S3 call per URL, and a rolling deploy never reads another
+# release's manifest. Nothing built holds the bucket's URL: it comes from the config vars.
 STATIC_LOCATION = _prefix("static")
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or f"{_bucket_url()}/{STATIC_LOCATION}/"
 ASSETS_PUBLISH_TO_S3 = True
+# Origins whose pages may read the bucket's files from scripts and @font-face (prepare_bucket's
+# CORS rule); by default the https origins of ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS.
+CORS_ALLOWED_ORIGINS = config("CORS_ALLOWED_ORIGINS", default="", cast=Csv())
 # Optional: invalidate the changed unhashed paths on this CloudFront distribution after a publish.
 CLOUDFRONT_DISTRIBUTION_ID = config("CLOUDFRONT_DISTRIBUTION_ID", default="")
 
@@ -88,8 +119,10 @@ MEDIA_PUBLIC = config("MEDIA_PUBLIC", default=False, cast=bool)
 MEDIA_LOCATION = _prefix("media")
 MEDIA_URL = f"{_bucket_url()}/{MEDIA_LOCATION}/"
 STORAGES = {
+    # django-storages' S3 storage; Content-Type and Content-Disposition come from the rules in
+    # {{ cookiecutter.project_slug }}/uploads.py, never from the browser.
     "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "{{ cookiecutter.project_slug }}.uploads.UploadStorage",
         "OPTIONS": {
             "location": MEDIA_LOCATION,
             "file_overwrite": False,
@@ -98,9 +131,9 @@ STORAGES = {
             "custom_domain": AWS_S3_CUSTOM_DOMAIN if MEDIA_PUBLIC else None,
         },
     },
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
-    },
+    # Django's manifest storage, except that a reference to a file that is not there (a
+    # third-party stylesheet's missing image) is a warning instead of a failed build.
+    "staticfiles": {"BACKEND": "assets.storage.ManifestStaticFilesStorage"},
 }
 
 # --- django-compressor ------------------------------------------------------------------------
@@ -123,7 +156,9 @@ CSRF_COOKIE_SECURE = True
 # (browsers remember it). https://docs.djangoproject.com/en/5.2/ref/middleware/#http-strict-transport-security
 SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", default=3600, cast=int)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True, cast=bool)
-SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", default=True, cast=bool)
+# Preloading puts the domain, and every subdomain, in browsers' HTTPS-only lists for months;
+# opt in once every subdomain serves HTTPS. https://hstspreload.org/#removal
+SECURE_HSTS_PRELOAD = config("SECURE_HSTS_PRELOAD", default=False, cast=bool)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,68 @@
+"""Who may read the bucket: this app's statements in its policy and its rules in its CORS.
+
+Several apps can share one bucket under different AWS_LOCATIONs (review apps, staging and
+production), and its owner may have statements of their own. So prepare_bucket never replaces
+the bucket's policy or CORS configuration: it replaces only its own statements and rules, which
+it finds by their Sid and ID (both derived from the app's key prefix), and keeps the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+
+
+def _suffix(prefix: str) -> str:
+    # Statement ids and rule ids: letters and digits only, as IAM's Sid requires.
+    return re.sub(r"[^A-Za-z0-9]", "", prefix.title())
+
+
+def read_statement(bucket: str, prefix: str) -> dict:
+    """Anyone may GET the objects under `prefix/`; nothing else."""
+    return {
+        "Sid": f"PublicRead{_suffix(prefix)}",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/{prefix}/*",
+    }
+
+
+def merged_policy(current: dict | None, ours: list[dict], retired: list[str]) -> dict:
+    """`current` with the statements named in `retired` and those of `ours` replaced by `ours`."""
+    replaced = {statement["Sid"] for statement in ours} | set(retired)
+    kept = [s for s in (current or {}).get("Statement", []) if s.get("Sid") not in replaced]
+    return {"Version": "2012-10-17", **(current or {}), "Statement": [*kept, *ours]}
+
+
+def site_origins(hosts: list[str], trusted: list[str]) -> list[str]:
+    """The origins the site's pages are served from, derived from ALLOWED_HOSTS and
+    CSRF_TRUSTED_ORIGINS: https for every host (a leading dot covers subdomains), and any port of
+    plain http for loopback hosts, where production settings are tried locally."""
+    origins = []
+    for host in hosts:
+        if host == "*":
+            continue
+        if host.startswith("."):
+            origins += [f"https://{host[1:]}", f"https://*{host}"]
+        else:
+            origins.append(f"https://{host}")
+        if host in LOOPBACK:
+            origins.append(f"http://{host}:*")
+    return list(dict.fromkeys([*origins, *trusted]))
+
+
+def cors_rule(prefix: str, origins: list[str]) -> dict:
+    """Browsers on the site's pages may read the static files (web fonts need this)."""
+    return {
+        "ID": f"SiteOrigins{_suffix(prefix)}",
+        "AllowedMethods": ["GET", "HEAD"],
+        "AllowedOrigins": origins,
+        "AllowedHeaders": ["*"],
+        "MaxAgeSeconds": 86400,
+    }
+
+
+def merged_cors(current: list[dict], ours: dict) -> list[dict]:
+    return [*(rule for rule in current if rule.get("ID") != ours["ID"]), ours]

@@ -1,0 +1,91 @@
+"""Rules for uploaded files: what is accepted, and how the bucket serves it back.
+
+Both are decided by the server, never by what the browser says. A file's type comes from its
+extension, checked against its first bytes for images, so an HTML page renamed cat.png is
+refused. Anything a browser would run if opened inline (HTML, SVG, XML, JavaScript, any type not
+known to be inert) is served as a download (Content-Disposition: attachment), so even an allowed
+SVG cannot run script on the bucket's or the CDN's origin.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.template.defaultfilters import filesizeformat
+from storages.backends.s3 import S3Storage
+
+# The first bytes of each image type that browsers show inline.
+IMAGE_SIGNATURES = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+}
+CONTENT_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".svg": "image/svg+xml",
+    ".js": "text/javascript",
+}
+# Types a browser shows without running anything from the file.
+INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+
+def extension(name: str) -> str:
+    return PurePosixPath(name).suffix.lower()
+
+
+def content_type(name: str) -> str:
+    known = CONTENT_TYPES.get(extension(name))
+    return known or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def validate_upload(file: File) -> None:
+    """Refuse a file over UPLOAD_MAX_BYTES, of a type outside UPLOAD_ALLOWED_EXTENSIONS, or an
+    image whose content is not what its extension says."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            f"The file is {filesizeformat(file.size)}; files up to {filesizeformat(limit)} are "
+            "accepted."
+        )
+    allowed = sorted(f".{e.strip('.').lower()}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS)
+    suffix = extension(file.name)
+    if suffix not in allowed:
+        raise ValidationError(
+            f"Files of type {suffix or '(no extension)'} are not accepted here; upload one of "
+            f"{', '.join(allowed)}."
+        )
+    signatures = IMAGE_SIGNATURES.get(suffix)
+    if signatures and not starts_with(file, signatures):
+        raise ValidationError(f"This file does not hold a {suffix[1:].upper()} image.")
+
+
+def starts_with(file: File, signatures: tuple[bytes, ...]) -> bool:
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    return head.startswith(signatures)
+
+
+class UploadStorage(S3Storage):
+    """django-storages' S3 storage, with each object's Content-Type and Content-Disposition
+    set by the rules above rather than taken from the upload."""
+
+    def get_object_parameters(self, name: str) -> dict:
+        params = super().get_object_parameters(name)
+        params["ContentType"] = content_type(name)
+        if params["ContentType"] not in INLINE:
+            params["ContentDisposition"] = "attachment"
+        return params
