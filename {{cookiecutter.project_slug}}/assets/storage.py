@@ -26,8 +26,9 @@ class ManifestStaticFilesStorage(storage.ManifestStaticFilesStorage):
         # Post-processing makes several passes over CSS: warn once per reference.
         self._missing: set[tuple[str, str]] = set()
 
-    def url_converter(self, name, hashed_files, template=None):
-        convert = super().url_converter(name, hashed_files, template)
+    def url_converter(self, name, hashed_files, *args, **kwargs):
+        # Django 6.1 added an argument (ignored_blocks): pass whatever this Django passes.
+        convert = super().url_converter(name, hashed_files, *args, **kwargs)
 
         def converter(matchobj):
             try:
