@@ -1,0 +1,228 @@
+"""A production site that is safe by default, attacked as a stranger would try it.
+
+One live site for the module: gunicorn as the Procfile starts it, PostgreSQL 15, the bucket on
+the session's S3 endpoint, and a staff member. Its upload rules allow a few active types (SVG,
+HTML) on purpose, to show they are served as downloads rather than run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import Bake
+from tests.support.pages import csrf_token
+from tests.support.postgres import PostgresCluster
+from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
+from tests.support.project import Project
+from tests.support.s3rver import CREDENTIALS as S3RVER_CREDENTIALS
+from tests.support.s3rver import S3rver
+from tests.support.s3server import S3Server
+from tests.support.serving import Visitor, create_staff, web
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+SVG_WITH_SCRIPT = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
+)
+RULES = {"UPLOAD_ALLOWED_EXTENSIONS": "png,txt,svg,html", "UPLOAD_MAX_BYTES": str(2**20)}
+CHECK_NAME = "prepare-bucket-check.txt"  # what prepare_bucket writes to check public reads
+_sites = itertools.count()
+
+
+@dataclass
+class Site:
+    project: Project
+    env: dict[str, str]
+    url: str
+    s3: S3Server
+
+    @property
+    def bucket(self) -> str:
+        return self.env["AWS_STORAGE_BUCKET_NAME"]
+
+    def media(self) -> dict[str, dict]:
+        """Every object under media/, with its stored headers."""
+        client = self.s3.client()
+        listed = client.list_objects_v2(Bucket=self.bucket, Prefix="media/").get("Contents", [])
+        return {o["Key"]: client.head_object(Bucket=self.bucket, Key=o["Key"]) for o in listed}
+
+
+@pytest.fixture(scope="module")
+def site(
+    cookies_session, venv: Path, s3: S3Server, postgres: PostgresCluster, worker_id: str
+) -> Iterator[Site]:
+    project = as_heroku_builds(Project(Path(cookies_session.bake().project_path), venv))
+    database = postgres.create_database(f"security_{worker_id}_{next(_sites)}")
+    env = config_vars(s3.endpoint_url, new_bucket_name(worker_id), database, **RULES)
+    for command in (("prepare_bucket",), ("collectstatic", "--noinput"), ("migrate", "--noinput")):
+        project.manage(*command, env=env)
+    create_staff(project, env)
+    with web(project, env) as url:
+        yield Site(project, env, url, s3)
+
+
+def test_an_anonymous_upload_is_refused_and_nothing_is_stored(site: Site):
+    stranger = Visitor(site.url)
+    page = stranger.request("GET", "/").text
+    assert 'type="file"' not in page and "sign in" in page
+    # A valid CSRF token, from the login page, so only the upload rule can refuse the post.
+    token = csrf_token(stranger.request("GET", "/admin/login/").text)
+    files = {"file": ("free-hosting.txt", b"spam")}
+    data = {"title": "Free hosting", "csrfmiddlewaretoken": token}
+    refused = stranger.request("POST", "/", data=data, files=files)
+    assert refused.status_code == 403
+    assert not [key for key in site.media() if "free-hosting" in key]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "sent_as", "stored_as", "download"),
+    [
+        ("evil.svg", SVG_WITH_SCRIPT, "image/svg+xml", "image/svg+xml", True),
+        ("page.html", b"<script>alert(1)</script>", "text/html", "text/html", True),
+        ("notes.txt", b"<html><script>alert(1)</script>", "text/html", "text/plain", False),
+        ("photo.png", PNG, "text/html", "image/png", False),
+    ],
+    ids=["svg-with-script", "html", "txt-sent-as-html", "png-sent-as-html"],
+)
+def test_the_server_decides_how_an_upload_is_served(
+    site: Site, name: str, body: bytes, sent_as: str, stored_as: str, download: bool
+):
+    staff = Visitor(site.url).sign_in()
+    before = set(site.media())
+    data = {"title": name, "csrfmiddlewaretoken": csrf_token(staff.request("GET", "/").text)}
+    response = staff.request("POST", "/", data=data, files={"file": (name, body, sent_as)})
+    assert response.status_code == 302, response.text[:500]
+    (stored,) = [meta for key, meta in site.media().items() if key not in before]
+    assert stored["ContentType"] == stored_as
+    assert stored.get("ContentDisposition") == ("attachment" if download else None)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "error"),
+    [
+        ("cat.png", b"<html><script>alert(1)</script></html>", "does not hold a PNG image"),
+        ("huge.txt", b"x" * (2**20 + 1), "files up to 1.0\xa0MB are accepted"),
+        ("tool.exe", b"MZ", "Files of type .exe are not accepted here"),
+    ],
+    ids=["html-renamed-png", "over-size", "disallowed-type"],
+)
+def test_uploads_outside_the_rules_never_reach_the_bucket(
+    site: Site, name: str, body: bytes, error: str
+):
+    staff = Visitor(site.url).sign_in()
+    before = set(site.media())
+    site.s3.clear()
+    response = staff.upload(name, name, body)
+    assert response.status_code == 200
+    assert error in response.text
+    assert set(site.media()) == before
+    assert [r for r in site.s3.requests("PUT") if "/media/" in r["path"]] == []
+
+
+def allowed_origin(url: str, origin: str, preflight: bool) -> str | None:
+    """What the store answers a browser on `origin`: a preflight (OPTIONS) or a CORS GET."""
+    if preflight:
+        headers = {"Origin": origin, "Access-Control-Request-Method": "GET"}
+        response = requests.options(url, headers=headers, timeout=10)
+    else:
+        response = requests.get(url, headers={"Origin": origin}, timeout=10)
+    return response.headers.get("Access-Control-Allow-Origin")
+
+
+def test_the_bucket_answers_cors_for_the_sites_origins_only(site: Site, tmp_path: Path):
+    """CORS GETs on moto (which refuses every anonymous preflight), preflights on s3rver."""
+    css = f"{site.s3.endpoint_url}/{site.bucket}/static/css/site.css"
+    assert allowed_origin(css, "https://localhost", preflight=False) == "https://localhost"
+    assert allowed_origin(css, "https://evil.example", preflight=False) is None
+    with S3rver() as store:
+        env = {**site.env, **S3RVER_CREDENTIALS, "AWS_S3_ENDPOINT_URL": store.endpoint_url}
+        site.project.manage("prepare_bucket", env=env)
+        url = f"{store.endpoint_url}/{site.bucket}/static/{CHECK_NAME}"
+        # s3rver answers an allowed preflight with "*", S3 with the origin: both let it in.
+        assert allowed_origin(url, "https://localhost", preflight=True) in (
+            "https://localhost",
+            "*",
+        )
+        assert allowed_origin(url, "https://evil.example", preflight=True) is None
+
+
+def test_two_apps_share_a_bucket_and_the_owners_statement_survives(
+    production: tuple[Project, dict[str, str]], s3: S3Server
+):
+    project, env = production
+    bucket, client = env["AWS_STORAGE_BUCKET_NAME"], s3.client()
+    client.create_bucket(Bucket=bucket)
+    owners = {"Sid": "OwnersLogs", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+    owners["Resource"] = f"arn:aws:s3:::{bucket}/logs/*"
+    client.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Statement": [owners]}))
+    for location in ("staging", "review-7"):
+        project.manage("prepare_bucket", env={**env, "AWS_LOCATION": location})
+        for folder in ("static", "media"):
+            client.put_object(Bucket=bucket, Key=f"{location}/{folder}/a.txt", Body=b"a")
+
+    for location in ("staging", "review-7"):
+        base = f"{s3.endpoint_url}/{bucket}/{location}"
+        assert requests.get(f"{base}/static/a.txt", timeout=10).status_code == 200, location
+        assert requests.get(f"{base}/media/a.txt", timeout=10).status_code == 403, location
+    statements = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+    assert owners in statements
+    assert len(statements) == 3
+    rules = client.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    assert sorted(rule["ID"] for rule in rules) == [
+        "SiteOriginsReview7Static",
+        "SiteOriginsStagingStatic",
+    ]
+
+
+def test_the_baked_env_file_is_readable_by_its_owner_only(bake: Bake):
+    mode = os.stat(bake() / ".env").st_mode & 0o777
+    assert mode == 0o600, oct(mode)
+
+
+DATABASE_SCRIPT = """
+from django.conf import settings
+print(settings.DATABASES["default"].get("OPTIONS", {}).get("sslmode", "none"))
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "sslmode"),
+    [
+        ("postgres://u:p@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d", "require"),
+        ("postgres://u:p@localhost:5432/d", "none"),
+    ],
+    ids=["remote", "local"],
+)
+def test_a_remote_database_is_reached_over_tls(production, url: str, sslmode: str):
+    project, env = production
+    shell = ("shell", "--verbosity", "0", "-c", DATABASE_SCRIPT)
+    assert project.manage(*shell, env={**env, "DATABASE_URL": url}).stdout.strip() == sslmode
+
+
+ADMIN_SCRIPT = """
+from django.urls import Resolver404, resolve, reverse
+print(reverse("admin:login"))
+try:
+    resolve("/admin/login/")
+except Resolver404:
+    print("no admin at /admin/")
+"""
+
+
+def test_the_admin_can_move(production):
+    project, env = production
+    env = {**env, "ADMIN_URL": "back-office/"}
+    shell = ("shell", "--verbosity", "0", "-c", ADMIN_SCRIPT)
+    assert project.manage(*shell, env=env).stdout.split("\n")[:2] == [
+        "/back-office/login/",
+        "no admin at /admin/",
+    ]
+    bad = project.manage("check", env={**env, "ADMIN_URL": "/admin"}, check=False)
+    assert bad.returncode != 0 and "ADMIN_URL='/admin' must be a path" in bad.stderr
