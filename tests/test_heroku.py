@@ -100,11 +100,11 @@ def test_push_builds_releases_and_serves_the_site_over_https(
     assert_migrated(app, heroku_venv, env, database_url)
 
     create_superuser(app, heroku_venv, env)
-    # One worker with one thread, so the requests below all meet the same persistent database
-    # connection (test_gunicorn_is_tuned_for_herokus_router shows how the counts are set).
-    web_env = dyno_env(
-        app, heroku_venv, env, PORT=str(free_port()), WEB_CONCURRENCY="1", GUNICORN_THREADS="1"
-    )
+    # One worker with one thread and a pool of one, so the requests below all meet the same
+    # database connection (test_gunicorn_is_tuned_for_herokus_router shows how the counts are
+    # set; test_security.py loads a larger pool).
+    one = {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "1", "DATABASE_MAX_CONNECTIONS": "1"}
+    web_env = dyno_env(app, heroku_venv, env, PORT=str(free_port()), **one)
     with run_web(app, processes["web"], web_env, tmp_path / "web") as dyno:
         router = Router(dyno.url)
         assert_https_page_with_security_headers(router)
@@ -194,7 +194,8 @@ class Router:
 def assert_https_page_with_security_headers(router: Router) -> None:
     page = router.request("GET", "/")
     assert page.status_code == 200, page.text
-    assert page.headers["Strict-Transport-Security"] == "max-age=3600; includeSubDomains; preload"
+    # Preloading is opt-in (SECURE_HSTS_PRELOAD): it binds every subdomain to HTTPS for months.
+    assert page.headers["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Referrer-Policy"] == "same-origin"
     assert page.headers["X-Frame-Options"] == "DENY"

@@ -10,10 +10,14 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 import requests
 
@@ -226,3 +230,44 @@ def test_the_admin_can_move(production):
     ]
     bad = project.manage("check", env={**env, "ADMIN_URL": "/admin"}, check=False)
     assert bad.returncode != 0 and "ADMIN_URL='/admin' must be a path" in bad.stderr
+
+
+def peak_connections(database_url: str, name: str, stop: threading.Event) -> list[int]:
+    """Sample the connections named `name` (application_name) every 50 ms until `stop`."""
+    peaks = [0]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        while not stop.is_set():
+            (count,) = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                "AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchone()
+            peaks.append(count)
+            time.sleep(0.05)
+    return peaks
+
+
+def test_database_connections_stay_under_the_stated_ceiling_under_load(site: Site):
+    """More threads (2 x 8) than connections (4): the pool, not the threads, sets the count."""
+    limits = {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "8", "DATABASE_MAX_CONNECTIONS": "4"}
+    # Named, so the count leaves out the module's other server on the same database.
+    database = f"{site.env['DATABASE_URL']}?application_name=ceiling"
+    with web(site.project, {**site.env, **limits, "DATABASE_URL": database}) as url:
+        session = Visitor(url).sign_in().cookies["sessionid"]  # staff pages read the database
+        stop, samples = threading.Event(), []
+        sampler = threading.Thread(
+            target=lambda: samples.extend(peak_connections(database, "ceiling", stop))
+        )
+        sampler.start()
+        try:
+            wrk = subprocess.run(
+                ["wrk", "-t2", "-c32", "-d8s", "--timeout", "10s", "-H", "X-Forwarded-Proto: https",
+                 "-H", f"Cookie: sessionid={session}", url + "/"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+        finally:
+            stop.set()
+            sampler.join()
+    print(f"\npeak PostgreSQL connections {max(samples)} (ceiling 4) under:\n{wrk}")
+    assert "Non-2xx or 3xx responses" not in wrk and "Socket errors" not in wrk, wrk
+    assert 0 < max(samples) <= 4, samples

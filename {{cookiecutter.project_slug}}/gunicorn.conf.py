@@ -50,3 +50,13 @@ def on_starting(server):
     from config import load_settings
 
     load_settings()
+    from django.conf import settings
+
+    pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+    if pool:  # say what this dyno can cost the database plan, so nobody has to work it out
+        server.log.info(
+            "PostgreSQL: at most %d connections (%d processes x %d)",
+            workers * pool["max_size"],
+            workers,
+            pool["max_size"],
+        )

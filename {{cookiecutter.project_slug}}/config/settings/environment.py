@@ -19,6 +19,12 @@ def requires_tls(database_url: str) -> bool:
     return parts.scheme.startswith("postgres") and (parts.hostname or "") not in LOCAL_HOSTS
 
 
+def connections_per_process(per_dyno: int) -> int:
+    """A web process's share of the dyno's database connections: gunicorn runs WEB_CONCURRENCY
+    of them (gunicorn.conf.py), each with its own pool. At least one each."""
+    return max(1, per_dyno // config("WEB_CONCURRENCY", default=2, cast=int))
+
+
 class IncompleteEnvironment(ImproperlyConfigured):
     """Production variables are missing or malformed; the message names each and what to set."""
 

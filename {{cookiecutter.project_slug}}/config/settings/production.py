@@ -11,7 +11,7 @@ from botocore.config import Config
 from decouple import Csv, config
 
 from .base import *
-from .environment import Environment, requires_tls
+from .environment import Environment, connections_per_process, requires_tls
 
 env = Environment()
 
@@ -27,21 +27,31 @@ ALLOWED_HOSTS = env.required_list(
 ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
 
 # --- Database ---------------------------------------------------------------------------------
-# Persistent connections save a TLS handshake per request; health checks drop connections the
-# server closed (Heroku restarts its databases for maintenance).
-# https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+# Each web process keeps a pool of connections that its threads share (Django's psycopg pool),
+# sized so that a dyno holds at most DATABASE_MAX_CONNECTIONS, whatever WEB_CONCURRENCY and
+# GUNICORN_THREADS are. Size it against the plan's limit: dynos x DATABASE_MAX_CONNECTIONS, plus
+# one for each release or one-off dyno, must stay below it. The pool checks a connection before
+# lending it (Heroku restarts databases for maintenance); a thread waits at most 10 s for one.
+# https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+DATABASE_MAX_CONNECTIONS = config("DATABASE_MAX_CONNECTIONS", default=8, cast=int)
 _database_url = env.required("DATABASE_URL", "a database URL (Heroku's PostgreSQL add-on sets it)")
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
             _database_url,
-            conn_max_age=600,
+            # With a pool, this makes the pool check each connection before lending it.
             conn_health_checks=True,
             # Passwords and data cross the network encrypted, or not at all; a database on this
             # machine (a local try of production settings) is reached without TLS.
             ssl_require=requires_tls(_database_url),
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": connections_per_process(DATABASE_MAX_CONNECTIONS),
+            "timeout": 10,
+        }
 
 # --- S3 bucket (django-storages) --------------------------------------------------------------
 # https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html

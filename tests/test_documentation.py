@@ -1,0 +1,37 @@
+"""One source of truth for the environment: what the settings read is what the docs list.
+
+The variables a baked project reads (its settings and gunicorn.conf.py) must each be documented
+in `.env.example` and in the README's table, and `app.json` may only name variables something
+reads, so a misspelt or forgotten name shows up here rather than on a user's Heroku app.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.conftest import Bake
+
+# Read by config("NAME"), the production Environment's methods and os.environ.get("NAME").
+READ = re.compile(r"\b(?:config|required\w*|optional_\w+|environ\.get)\(\s*\"([A-Z][A-Z0-9_]+)\"")
+# Set by Heroku or its buildpack, never by the user.
+PLATFORM = {"PORT", "SOURCE_VERSION"}
+
+
+def variables_read(project: Path) -> set[str]:
+    sources = [*(project / "config").rglob("*.py"), project / "gunicorn.conf.py"]
+    return {name for path in sources for name in READ.findall(path.read_text())} - PLATFORM
+
+
+def test_every_variable_the_project_reads_is_documented(bake: Bake):
+    project = bake()
+    read = variables_read(project)
+    assert {"SECRET_KEY", "AWS_STORAGE_BUCKET_NAME", "WEB_CONCURRENCY"} <= read, read
+    example = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (project / ".env.example").read_text(), re.M))
+    readme = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", (project / "README.md").read_text()))
+    app_json = set(json.loads((project / "app.json").read_text())["env"])
+    assert sorted(read - example - {"WEB_CONCURRENCY"}) == [], "missing from .env.example"
+    assert sorted(read - readme) == [], "missing from the README"
+    assert sorted(example - read) == [], ".env.example lists variables nothing reads"
+    assert sorted(app_json - read) == [], "app.json sets variables nothing reads"
