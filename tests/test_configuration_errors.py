@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Bake
-from tests.support.heroku import BUILD_COMMAND, dyno_env, git_push, procfile
+from tests.support.heroku import BUILD_COMMAND, dyno_env, git_push, procfile, run_process
 from tests.support.production import config_vars
 from tests.support.s3server import S3Server, free_port
 
@@ -45,18 +45,11 @@ def run(app: Path, command: str, env: dict[str, str]) -> subprocess.CompletedPro
     """Run to the end; a process still running after 60 s (a web process restarting workers
     forever) fails the test."""
     try:
-        return subprocess.run(
-            ["bash", "-c", command],
-            cwd=app,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        return run_process(app, command, env, timeout=60)
     except subprocess.TimeoutExpired as running:
-        log = (running.stderr or b"").decode(errors="replace")[-3000:]
-        raise AssertionError(f"{command!r} did not exit by itself:\n...{log}") from None
+        log = running.stderr or b""
+        log = log.decode(errors="replace") if isinstance(log, bytes) else log
+        raise AssertionError(f"{command!r} did not exit by itself:\n...{log[-3000:]}") from None
 
 
 def assert_stops_cleanly(result: subprocess.CompletedProcess[str], message: str) -> None:

@@ -9,10 +9,8 @@ the session's S3 endpoint and its own SQLite database.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,10 +23,10 @@ from tests.support.heroku import (
     procfile,
     release_slug,
     run_process,
-    run_web,
+    web_dyno,
 )
 from tests.support.production import config_vars, new_bucket_name
-from tests.support.s3server import S3Server, free_port
+from tests.support.s3server import S3Server
 from tests.support.serving import assert_every_asset_loads_from
 
 
@@ -141,11 +139,3 @@ def test_the_release_fails_before_migrating_when_the_slug_has_no_build(
     assert "Nothing to publish" in released.stderr and "collectstatic" in released.stderr
     assert "Traceback" not in released.stderr
     assert "Applying" not in released.stdout, "migrations ran although the release failed"
-
-
-@contextlib.contextmanager
-def web_dyno(app: Path, venv: Path, env: dict[str, str]) -> Iterator[str]:
-    """The Procfile's web process with this app's config vars; yields its URL."""
-    dyno = dyno_env(app, venv, env, PORT=str(free_port()))
-    with run_web(app, procfile(app)["web"], dyno, app / "web-logs") as running:
-        yield running.url

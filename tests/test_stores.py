@@ -7,7 +7,6 @@ once, the build's collectstatic, the Procfile's release and web, and a media upl
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -25,13 +24,13 @@ from tests.support.heroku import (
     procfile,
     release_slug,
     run_process,
-    run_web,
+    web_dyno,
 )
 from tests.support.production import config_vars, new_bucket_name
 from tests.support.project import Project
 from tests.support.s3rver import CREDENTIALS as S3RVER_CREDENTIALS
 from tests.support.s3rver import S3rver
-from tests.support.s3server import S3Server, free_port
+from tests.support.s3server import S3Server
 from tests.support.serving import assert_every_asset_loads_from
 from tests.support.tls import self_signed_certificate
 
@@ -82,13 +81,6 @@ def deploy(
     released = run_process(app, procfile(app)["release"], dyno_env(app, venv, env))
     assert released.returncode == 0, released.stdout + released.stderr
     return app, {"prepare": prepared.stdout + prepared.stderr}
-
-
-@contextlib.contextmanager
-def web_dyno(app: Path, venv: Path, env: dict[str, str]) -> Iterator[str]:
-    dyno = dyno_env(app, venv, env, PORT=str(free_port()))
-    with run_web(app, procfile(app)["web"], dyno, app / "web-logs") as running:
-        yield running.url
 
 
 def upload_media(app: Path, venv: Path, env: dict[str, str]) -> list[str]:

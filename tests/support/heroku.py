@@ -27,6 +27,7 @@ from pathlib import Path
 from honcho.environ import PROCFILE_LINE, parse_procfile
 
 from tests.support.project import cached_virtualenv, clean_env
+from tests.support.s3server import free_port
 
 BUILD_COMMAND = ["python", "manage.py", "collectstatic", "--noinput", "--traceback"]
 # Python major versions Heroku's buildpack builds today.
@@ -156,3 +157,11 @@ def run_web(app: Path, command: str, env: dict[str, str], logs: Path) -> Iterato
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@contextlib.contextmanager
+def web_dyno(app: Path, venv: Path, config_vars: dict[str, str]) -> Iterator[str]:
+    """The Procfile's web process with this app's config vars on a free port; yields its URL."""
+    env = dyno_env(app, venv, config_vars, PORT=str(free_port()))
+    with run_web(app, procfile(app)["web"], env, app / "web-logs") as dyno:
+        yield dyno.url
