@@ -15,9 +15,11 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.browser import (
+    RECORD_CSP_VIOLATIONS,
     VIEWPORT,
     PageLog,
     computed_style,
+    csp_violations,
     decoded_width,
     font_faces,
     launch,
@@ -46,13 +48,16 @@ def page(browser: Browser) -> Iterator[tuple[Page, PageLog]]:
     """A page in a fresh context (no cookies or cache from another test), with its log."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(10_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     log = PageLog()
     yield log.watch(context.new_page()), log
     context.close()
 
 
 def check_start_page(page: Page, log: PageLog, static_url: str) -> None:
-    """What every visitor should get, wherever the assets come from (static_url: absolute)."""
+    """What every visitor should get, wherever the assets come from (static_url: absolute),
+    under the site's Content-Security-Policy."""
+    assert "frame-ancestors 'none'" in page_csp(page)
     assert computed_style(page, ".site-header", "backgroundColor") == INK
     assert computed_style(page, "h1", "fontFamily").split(",")[0].strip("\"'") == FONT
 
@@ -74,6 +79,22 @@ def check_start_page(page: Page, log: PageLog, static_url: str) -> None:
     )
     states = page.eval_on_selector_all("[data-check]", "els => els.map(e => e.dataset.state)")
     assert states == ["ok"] * 4
+    assert csp_violations(page) == []
+
+
+def page_csp(page: Page) -> str:
+    """The Content-Security-Policy header the current page came with."""
+    response = page.request.get(page.url)
+    return response.headers.get("content-security-policy", "")
+
+
+def check_admin_pages(tab: Page, base_url: str, paths: list[str]) -> None:
+    """The admin's own pages load their styles and scripts with no CSP violation."""
+    for path in paths:
+        tab.goto(base_url + path)
+        assert computed_style(tab, "#header", "display") != "none", path  # admin CSS applied
+        assert "script-src" in page_csp(tab), path
+        assert csp_violations(tab) == [], path
 
 
 def detail(page: Page, label: str) -> str:
@@ -118,6 +139,7 @@ def test_development_site_in_a_browser(
         served = tab.request.get(url)
         assert (served.status, served.body()) == (200, UPLOAD)
         screenshot(tab, tmp_path / "development.png")
+        check_admin_pages(tab, base_url, ["/admin/login/"])
     check_nothing_went_wrong(log)
 
 
@@ -161,5 +183,7 @@ def test_production_build_in_a_browser(
         assert (served.status, served.body()) == (200, UPLOAD)
         # Media is private: without the signature the bucket refuses.
         assert tab.request.get(url.split("?")[0]).status == 403
+        admin = ["/admin/", "/admin/my_site/upload/", "/admin/my_site/upload/add/"]
+        check_admin_pages(tab, base_url, admin)
         screenshot(tab, tmp_path / "production.png")
     check_nothing_went_wrong(log)

@@ -271,3 +271,18 @@ def test_database_connections_stay_under_the_stated_ceiling_under_load(site: Sit
     print(f"\npeak PostgreSQL connections {max(samples)} (ceiling 4) under:\n{wrk}")
     assert "Non-2xx or 3xx responses" not in wrk and "Socket errors" not in wrk, wrk
     assert 0 < max(samples) <= 4, samples
+
+
+def test_every_page_carries_the_content_security_policy(site: Site):
+    """The start page and the admin's: files from this site and the bucket only, no inline
+    script or style without a nonce, no framing, forms to this site only. (test_browser.py
+    shows Chromium loads every asset under it with no violation.)"""
+    for path in ("/", "/admin/login/"):
+        header = Visitor(site.url).request("GET", path).headers["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in header.split(";"))
+        assert directives["default-src"] == "'self'", path
+        for name in ("script-src", "style-src", "font-src", "img-src"):
+            assert directives[name].split()[:2] == ["'self'", site.s3.endpoint_url], (name, path)
+        assert "unsafe-inline" not in header and "*" not in header, path
+        assert directives["frame-ancestors"] == "'none'", path
+        assert directives["form-action"] == "'self'", path

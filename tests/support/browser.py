@@ -32,6 +32,21 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
 
 
+# Every page records the Content-Security-Policy violations the browser reports, before any of
+# its own scripts run.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.cspViolations.push(`${event.effectiveDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """What the browser refused on the current page because of its Content-Security-Policy."""
+    return list(page.evaluate("window.cspViolations"))
+
+
 @dataclass
 class PageLog:
     """Everything a page did that a person would only see in the developer tools."""

@@ -1,6 +1,6 @@
 """URL configuration.
 
-https://docs.djangoproject.com/en/5.2/topics/http/urls/
+https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/http/urls/
 """
 
 from django.conf import settings

@@ -2,7 +2,7 @@
 
 Values come from environment variables first, then from `.env` (python-decouple's rule).
 development.py, production.py and test.py import this module and change only what differs.
-Reference: https://docs.djangoproject.com/en/5.2/ref/settings/
+Reference: https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/
 """
 
 from pathlib import Path
@@ -10,17 +10,19 @@ from pathlib import Path
 import dj_database_url
 from decouple import Csv, config
 
+from config import csp
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -------------------------------------------------------------------------------------
 SITE_NAME = "{{ cookiecutter.project_name }}"
-# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#debug
 DEBUG = config("DEBUG", default=False, cast=bool)
-# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#secret-key
 SECRET_KEY = config("SECRET_KEY", default="")
-# https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#allowed-hosts
 ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="", cast=Csv())
-# https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
 
 # Where the admin lives: moving it off admin/ spares it most password-guessing bots.
@@ -47,12 +49,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    csp.MIDDLEWARE,
 ]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-# https://docs.djangoproject.com/en/5.2/ref/settings/#templates
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#templates
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -64,10 +67,21 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "{{ cookiecutter.project_slug }}.context_processors.site",
+                csp.CONTEXT_PROCESSOR,
             ],
         },
     },
 ]
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+# Every response tells the browser where its page may load from (config/csp.py): this site here;
+# production.py adds the bucket's or CDN's origin. To allow another origin, such as an analytics
+# script's, add it to the directive in config/csp.py.
+{%- if cookiecutter.django_version == "5.2" %}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp.policy()}
+{%- else %}
+SECURE_CSP = csp.policy()
+{%- endif %}
 
 # --- Database ---------------------------------------------------------------------------------
 # One URL, as Heroku's PostgreSQL add-on sets it; SQLite in the project folder when unset.
@@ -80,7 +94,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords --------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/ref/settings/#auth-password-validators
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#auth-password-validators
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -92,7 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Internationalisation ---------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/topics/i18n/
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/i18n/
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "{{ cookiecutter.time_zone }}"
 USE_I18N = True
@@ -100,7 +114,7 @@ USE_TZ = True
 
 # --- Static and media files -------------------------------------------------------------------
 # Development serves both from this machine; production.py points them at S3.
-# https://docs.djangoproject.com/en/5.2/howto/static-files/
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/howto/static-files/
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -119,7 +133,7 @@ UPLOAD_MAX_BYTES = config("UPLOAD_MAX_BYTES", default=10 * 2**20, cast=int)
 UPLOAD_ALLOWED_EXTENSIONS = config(
     "UPLOAD_ALLOWED_EXTENSIONS", default="pdf,png,jpg,jpeg,gif,webp,txt,csv", cast=Csv()
 )
-# https://docs.djangoproject.com/en/5.2/ref/settings/#storages
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#storages
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -147,7 +161,7 @@ COMPRESS_FILTERS = {
 
 # --- Logging ----------------------------------------------------------------------------------
 # Everything to standard output, where Heroku's log router (and runserver's console) read it.
-# https://docs.djangoproject.com/en/5.2/topics/logging/
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/logging/
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,6 +10,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from decouple import Csv, config
 
+from config import csp
+
 from .base import *
 from .environment import Environment, connections_per_process, requires_tls
 
@@ -32,7 +34,7 @@ ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
 # GUNICORN_THREADS are. Size it against the plan's limit: dynos x DATABASE_MAX_CONNECTIONS, plus
 # one for each release or one-off dyno, must stay below it. The pool checks a connection before
 # lending it (Heroku restarts databases for maintenance); a thread waits at most 10 s for one.
-# https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#connection-pool
 DATABASE_MAX_CONNECTIONS = config("DATABASE_MAX_CONNECTIONS", default=8, cast=int)
 _database_url = env.required("DATABASE_URL", "a database URL (Heroku's PostgreSQL add-on sets it)")
 if _database_url:
@@ -90,9 +92,9 @@ AWS_DEFAULT_ACL = None
 AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, use_threads=False)
 
 
-def _bucket_url() -> str:
+def _bucket_url(via_cdn: bool = True) -> str:
     """Where the bucket's objects are read from: the CDN, the custom endpoint, or AWS."""
-    if AWS_S3_CUSTOM_DOMAIN:
+    if via_cdn and AWS_S3_CUSTOM_DOMAIN:
         return f"https://{AWS_S3_CUSTOM_DOMAIN}"
     if AWS_S3_ENDPOINT_URL:
         return f"{AWS_S3_ENDPOINT_URL}/{AWS_STORAGE_BUCKET_NAME}"
@@ -157,13 +159,13 @@ COMPRESS_CSS_HASHING_METHOD = None
 
 # --- HTTPS and security headers ---------------------------------------------------------------
 # Heroku's router terminates TLS and says so in X-Forwarded-Proto.
-# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#secure-proxy-ssl-header
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", default=True, cast=bool)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Start with a short HSTS time; raise SECURE_HSTS_SECONDS to 31536000 once HTTPS works everywhere
-# (browsers remember it). https://docs.djangoproject.com/en/5.2/ref/middleware/#http-strict-transport-security
+# (browsers remember it). https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/middleware/#http-strict-transport-security
 SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", default=3600, cast=int)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True, cast=bool)
 # Preloading puts the domain, and every subdomain, in browsers' HTTPS-only lists for months;
@@ -174,5 +176,16 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+# base.py's policy (config/csp.py), plus where production pages load files from: the static and
+# media URLs (bucket or CDN), and the bucket itself, which signed media URLs always name.
+{%- if cookiecutter.django_version == "5.2" %}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": csp.policy(STATIC_URL, MEDIA_URL, _bucket_url(via_cdn=False))
+}
+{%- else %}
+SECURE_CSP = csp.policy(STATIC_URL, MEDIA_URL, _bucket_url(via_cdn=False))
+{%- endif %}
 
 env.raise_if_incomplete()

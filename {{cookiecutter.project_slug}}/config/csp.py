@@ -1,0 +1,49 @@
+"""The site's Content-Security-Policy: where a page may load scripts, styles, fonts and images.
+
+{% if cookiecutter.django_version == "5.2" -%}
+Django 5.2 has no CSP support of its own; django-csp, whose design Django 6.0 adopted, sends it.
+https://django-csp.readthedocs.io/
+{% else -%}
+Sent by Django's own middleware (Django >= 6.0). https://docs.djangoproject.com/en/6.1/ref/csp/
+{% endif -%}
+"""
+
+from urllib.parse import urlsplit
+{% if cookiecutter.django_version == "5.2" %}
+from csp.constants import NONCE, NONE, SELF
+
+MIDDLEWARE = "csp.middleware.CSPMiddleware"
+# Puts the request's nonce in templates as {{ "{{ CSP_NONCE }}" }}.
+CONTEXT_PROCESSOR = "csp.context_processors.nonce"
+{%- else %}
+from django.utils.csp import CSP
+
+NONCE, NONE, SELF = CSP.NONCE, CSP.NONE, CSP.SELF
+MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+# Puts the request's nonce in templates as {{ "{{ csp_nonce }}" }}.
+CONTEXT_PROCESSOR = "django.template.context_processors.csp"
+{%- endif %}
+
+
+def origin(url: str) -> str | None:
+    """The scheme://host[:port] of an absolute URL; None for a path on this site."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def policy(*urls: str) -> dict[str, list[str]]:
+    """This site and the origins of `urls` (production's static and media URLs: the bucket or
+    the CDN) for scripts, styles, fonts and images; inline code only with the request's nonce
+    (no 'unsafe-inline'); no plugins; no framing; forms post to this site only."""
+    sources = [SELF, *dict.fromkeys(o for o in map(origin, urls) if o)]
+    return {
+        "default-src": [SELF],
+        "script-src": [*sources, NONCE],
+        "style-src": [*sources, NONCE],
+        "font-src": sources,
+        "img-src": [*sources, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
