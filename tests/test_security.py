@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import psycopg
 import pytest
@@ -286,3 +288,58 @@ def test_every_page_carries_the_content_security_policy(site: Site):
         assert "unsafe-inline" not in header and "*" not in header, path
         assert directives["frame-ancestors"] == "'none'", path
         assert directives["form-action"] == "'self'", path
+
+
+SUBRESOURCES = {
+    "policy": "BucketPolicy",
+    "cors": "BucketCORS",
+    "publicAccessBlock": "BucketPublicAccessBlock",
+    "location": "BucketLocation",
+}
+
+
+def iam_action(request: dict) -> str:
+    """The IAM action AWS checks for a request in the S3 server's log (path-style addressing)."""
+    method, params = request["method"], set(parse_qs(request["query"], keep_blank_values=True))
+    for name, action in SUBRESOURCES.items():
+        if name in params:
+            return f"s3:{'Get' if method == 'GET' else 'Put'}{action}"
+    if request["path"].strip("/").count("/") == 0:  # the bucket itself
+        return "s3:CreateBucket" if method == "PUT" else "s3:ListBucket"
+    return "s3:GetObject" if method in ("GET", "HEAD") else "s3:PutObject"
+
+
+def readme_policies(project: Project) -> list[set[str]]:
+    """The actions of each IAM policy (JSON block) in the generated README."""
+    blocks = re.findall(r"```json\n(.*?)```", (project.path / "README.md").read_text(), re.S)
+    policies = [json.loads(block) for block in blocks if '"Version"' in block]
+    return [
+        {action for statement in policy["Statement"] for action in statement["Action"]}
+        for policy in policies
+    ]
+
+
+def test_the_readmes_iam_policies_are_what_the_commands_call(production, s3: S3Server):
+    """Least privilege that works: the app's policy is exactly what a build, a release and an
+    upload send; prepare_bucket's adds exactly what it sends besides."""
+    project, env = production
+    app_policy, prepare_policy = readme_policies(project)
+    s3.clear()
+    project.manage("prepare_bucket", env=env)
+    prepared = {iam_action(r) for r in s3.requests()}
+    s3.clear()
+    project.manage("collectstatic", "--noinput", env=env)
+    project.manage("publish_static", env=env)
+    project.manage("shell", "-c", UPLOAD_SCRIPT, env=env)
+    app = {iam_action(r) for r in s3.requests()}
+    assert app == app_policy
+    assert prepared - app_policy == prepare_policy - {"s3:ListBucket"}
+    assert prepared <= app_policy | prepare_policy
+
+
+UPLOAD_SCRIPT = """
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+name = default_storage.save("uploads/a.txt", ContentFile(b"a"))
+default_storage.open(name).read()
+"""
