@@ -72,8 +72,9 @@ def upload_shared(
     `helpers` others; yield each file once it is in place. The first failure stops all."""
     context = multiprocessing.get_context("spawn")  # no fork of a process that has threads
     tasks, done = context.Queue(), context.Queue()
-    # After a failure, files left in the queue must not hold this process at its exit.
+    # After a failure, what is left in the queues must not hold this process at its exit.
     tasks.cancel_join_thread()
+    done.cancel_join_thread()
     per_process = max(1, workers // (helpers + 1))
     for item in enumerate(files):
         tasks.put(item)
