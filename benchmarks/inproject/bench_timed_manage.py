@@ -47,6 +47,9 @@ def main() -> None:
     timed(command, "collect", "collect")
     if hasattr(command, "publish"):
         timed(command, "publish", "publish")
+    if "publish_static" in get_commands():
+        publish = type(load_command_class(get_commands()["publish_static"], "publish_static"))
+        timed(publish, "handle", "publish")
     from compressor.management.commands.compress import Command as Compress
 
     timed(Compress, "handle", "compress")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.handlers import add_expect_header
 from django.conf import settings
 from storages.backends.s3 import S3Storage
 
@@ -14,7 +15,9 @@ def bucket_client(workers: int = 16):
 
     Built through django-storages so that credentials, endpoint, region and AWS_S3_CLIENT_CONFIG
     (addressing style, checksums) are those of media storage; retries back off on throttling
-    (SlowDown) and server errors.
+    (SlowDown) and server errors. botocore sends every upload with `Expect: 100-continue` and
+    waits for the server's go-ahead before the body: a second round trip per file, which S3
+    and the S3-compatible stores do not need, so this client sends bodies at once.
     """
     config = settings.AWS_S3_CLIENT_CONFIG.merge(
         Config(
@@ -24,7 +27,9 @@ def bucket_client(workers: int = 16):
             read_timeout=settings.ASSETS_PUBLISH_TIMEOUT,
         )
     )
-    return S3Storage(client_config=config).connection.meta.client
+    client = S3Storage(client_config=config).connection.meta.client
+    client.meta.events.unregister("before-call.s3", add_expect_header)
+    return client
 
 
 def anonymous_read_refused(bucket: str, key: str) -> str | None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -77,6 +78,7 @@ class Report:
     bytes: int = 0
     seconds: float = 0.0
     changed_unhashed: list[str] = field(default_factory=list)
+    processes: int = 1
 
 
 def hashed_names(root: Path) -> set[str]:
@@ -123,6 +125,25 @@ def remote_etags(client, bucket: str, prefix: str) -> dict[str, str]:
     return etags
 
 
+def list_in_background(client, bucket: str, prefix: str) -> Future[dict[str, str]]:
+    """Start remote_etags() in a thread of its own and return its future result.
+
+    The listing needs nothing the collect makes, so collectstatic starts it first and its round
+    trips pass while Django collects and compressor compresses. Files that arrive on the bucket
+    in between (a concurrent deploy) are at worst uploaded again; nothing is ever deleted.
+    """
+    future: Future[dict[str, str]] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(remote_etags(client, bucket, prefix))
+        except BaseException as error:  # handed to whoever waits for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="list-bucket", daemon=True).start()
+    return future
+
+
 def needs_upload(file: LocalFile, remote_etag: str | None) -> bool:
     if remote_etag is None:
         return True
@@ -158,26 +179,48 @@ def publish(
     root: Path,
     workers: int = 16,
     progress: Callable[[int, int, int], None] | None = None,
+    remote: dict[str, str] | None = None,
+    files: list[LocalFile] | None = None,
+    helpers: int = 0,
+    helper_min_files: int = 400,
 ) -> Report:
-    """Upload what the bucket lacks; call progress(done, total, bytes) as uploads finish."""
+    """Upload what the bucket lacks; call progress(done, total, bytes) as uploads finish.
+
+    `remote`: the bucket's listing, if the caller has it already (else it is listed here);
+    `files`: local_files(root), if the caller has them already; `helpers`: processes that may
+    share the uploads when there are at least `helper_min_files` (assets/upload_processes.py).
+    """
     started = time.monotonic()
-    try:
-        remote = remote_etags(client, bucket, prefix)
-    except AWS_ERRORS as error:
-        raise PublishError(f"listing s3://{bucket}/{prefix}/ failed: {error}") from error
-    files = local_files(root)
+    if remote is None:
+        remote = listed(client, bucket, prefix)
+    files = local_files(root) if files is None else files
     todo = [f for f in files if needs_upload(f, remote.get(f"{prefix}/{f.name}"))]
     report = Report(skipped=len(files) - len(todo))
     report.changed_unhashed = [
         f.name for f in todo if not f.immutable and f"{prefix}/{f.name}" in remote
     ]
-    for file in _upload_all(client, bucket, prefix, todo, workers):
+    if helpers and len(todo) >= helper_min_files:
+        from assets.upload_processes import upload_shared  # it imports this module
+
+        report.processes = helpers + 1
+        uploads = upload_shared(client, bucket, prefix, todo, workers, helpers)
+    else:
+        uploads = _upload_all(client, bucket, prefix, todo, workers)
+    for file in uploads:
         report.uploaded.append(file.name)
         report.bytes += file.path.stat().st_size
         if progress:
             progress(len(report.uploaded), len(todo), report.bytes)
     report.seconds = time.monotonic() - started
     return report
+
+
+def listed(client, bucket: str, prefix: str, future: Future | None = None) -> dict[str, str]:
+    """remote_etags(), or the result of list_in_background(); a failure is a PublishError."""
+    try:
+        return future.result() if future else remote_etags(client, bucket, prefix)
+    except AWS_ERRORS as error:
+        raise PublishError(f"listing s3://{bucket}/{prefix}/ failed: {error}") from error
 
 
 def _upload_all(

@@ -4,7 +4,8 @@
    names, CSS url()s rewritten; see assets/storage.py for references to missing files).
 2. Compress the {% compress %} blocks offline into STATIC_ROOT/CACHE (django-compressor).
 3. Publish STATIC_ROOT to the bucket (publish_static), when ASSETS_PUBLISH_TO_S3 is on, so a
-   broken bucket fails the build rather than the release.
+   broken bucket fails the build rather than the release. The bucket's listing starts before
+   step 1, in a thread, so its round trips pass while the files are collected.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from django.contrib.staticfiles.management.commands import collectstatic
 from django.core.management import call_command
 
 from assets.compress_log import CompressLog
+from assets.management.commands.publish_static import Listing
 
 
 class Command(collectstatic.Command):
     help = "Collect static files; in production also compress them offline and publish to S3."
 
     def handle(self, **options):
+        publishing = settings.ASSETS_PUBLISH_TO_S3 and not options["dry_run"]
+        listing = Listing.start() if publishing else None
         summary = super().handle(**options)
         if summary:
             self.stdout.write(summary.strip())
@@ -28,8 +32,8 @@ class Command(collectstatic.Command):
             return
         if settings.COMPRESS_ENABLED and settings.COMPRESS_OFFLINE:
             self.compress(options["verbosity"])
-        if settings.ASSETS_PUBLISH_TO_S3:
-            call_command("publish_static", verbosity=options["verbosity"])
+        if publishing:
+            call_command("publish_static", verbosity=options["verbosity"], listing=listing)
 
     def compress(self, verbosity: int) -> None:
         # Called directly: only the command itself takes compressor's `log` option.
