@@ -9,8 +9,7 @@ an S3 endpoint that is not the bottleneck, with a round trip per request in fron
 The endpoint is benchmarks/s3standin.js (Node, objects in memory; its own ceiling is measured
 with a trivial Node client before every run). Contenders, each on its own bucket, each scenario
 in turn (cold, no change, one script changed, one stylesheet's image changed):
-- this project: `python manage.py collectstatic --noinput` with its production settings; and,
-  cold only, the same with every upload in one process (no helper processes);
+- this project: `python manage.py collectstatic --noinput` with its production settings;
 - Django's local manifest collect, then `rclone copy --checksum --s3-no-head --fast-list` with
   16 and with 64 transfers; then `aws s3 sync` with 64 requests in flight (both read the tree
   the local collect wrote, which the limit also counts);
@@ -60,7 +59,6 @@ class Contender:
 
 CONTENDERS = (
     Contender("ours", "this project", False),
-    Contender("ours1", "this project, one process", False),
     Contender("rclone16", "collect + rclone, 16 transfers", True),
     Contender("rclone64", "collect + rclone, 64 transfers", True),
     Contender("awscli", "collect + aws s3 sync, 64 in flight", True),
@@ -71,7 +69,6 @@ BY_KEY = {c.key: c for c in CONTENDERS}
 # The contenders that are `collectstatic` in the project, with these settings modules.
 SETTINGS = {
     "ours": None,
-    "ours1": "bench_one_process",
     "collectfasta": "bench_collectfasta",
     "stock": "bench_stock",
 }
@@ -170,8 +167,6 @@ class LatencyContest:
             for contender in order:
                 if contender.key == "stock" and (scenario.name != "cold" or results.rtt_ms):
                     continue
-                if contender.key == "ours1" and scenario.name != "cold":
-                    continue  # the helpers start only for many uploads
                 self.publish(
                     results,
                     scenario,
@@ -273,7 +268,7 @@ class LatencyContest:
         reference_paths = b.manifest_paths((self.reference / b.STATIC_MANIFEST).read_text())
         if contender.peer and contender.key != "collectfasta":
             return dict(reference), []  # the tools copy Django's tree as it is
-        if contender.key not in ("ours", "ours1"):
+        if contender.key != "ours":
             with self.s3.at_rtt(0):
                 body = self.client.get_object(Bucket=bucket, Key=PREFIX + b.STATIC_MANIFEST)
                 text = body["Body"].read().decode()

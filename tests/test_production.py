@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
 import shutil
-import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -279,60 +275,3 @@ def test_a_publish_invalidates_only_the_changed_unhashed_paths(production, s3):
     ]
     batch = client.get_invalidation(DistributionId=distribution, Id=invalidations[0]["Id"])
     assert batch["Invalidation"]["InvalidationBatch"]["Paths"]["Items"] == ["/static/js/site.js"]
-
-
-def with_upload_helpers(project: Project, env: dict[str, str]) -> dict[str, str]:
-    """Settings that share even a small publish with helper processes."""
-    if len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("one CPU core: the publish starts no helper process")
-    (project.path / "many_uploads.py").write_text(
-        "from config.settings.production import *  # noqa: F403\n\n"
-        "ASSETS_PUBLISH_HELPER_MIN_FILES = 1\n"
-    )
-    return {**env, "DJANGO_SETTINGS_MODULE": "many_uploads"}
-
-
-def test_a_large_publish_shares_the_uploads_with_a_helper_process(production, s3):
-    """botocore's CPU per request caps one process, so many uploads are spread over helper
-    processes: every file still arrives exactly once, whole, with its headers."""
-    project, env = production
-    helpers_env = with_upload_helpers(project, env)
-    project.manage("prepare_bucket", env=env)
-    s3.clear()
-    output = project.manage("collectstatic", "--noinput", env=helpers_env).stdout
-    published = re.search(r"Published: (\d+) uploaded, .* by (\d+) processes\.", output)
-    assert published, output
-    assert int(published.group(2)) >= 2
-    bucket = env["AWS_STORAGE_BUCKET_NAME"]
-    keys = [r["path"].removeprefix(f"/{bucket}/static/") for r in puts_to(s3, bucket)]
-    assert len(keys) == len(set(keys)) == int(published.group(1))
-    root = project.path / "staticfiles"
-    local = {
-        p.relative_to(root).as_posix(): p
-        for p in root.rglob("*")
-        if p.is_file() and p.name not in ("staticfiles.json", "manifest.json")
-    }
-    assert set(keys) == set(local)
-    client = s3.client()
-    for name, path in local.items():
-        head = client.head_object(Bucket=bucket, Key=f"static/{name}")
-        assert head["ETag"].strip('"') == hashlib.md5(path.read_bytes()).hexdigest(), name
-    hashed_css = next(n for n in local if n.startswith("css/site.") and n != "css/site.css")
-    head = client.head_object(Bucket=bucket, Key=f"static/{hashed_css}")
-    assert (head["ContentType"], head["CacheControl"]) == ("text/css", IMMUTABLE)
-
-
-def test_a_failed_upload_in_a_helper_process_fails_the_build_with_the_message(
-    production, faulty_s3
-):
-    project, env = production
-    helpers_env = with_upload_helpers(project, env)
-    project.manage("prepare_bucket", env=env)
-    faulty_s3.set_faults(status=403, methods=["PUT"], after=20)
-    command = [project.python, "manage.py", "collectstatic", "--noinput"]
-    build = subprocess.run(
-        command, cwd=project.path, env=helpers_env, capture_output=True, text=True, timeout=300
-    )
-    assert build.returncode != 0
-    assert "Publishing static files to s3://" in build.stderr
-    assert "The site is unaffected" in build.stderr

@@ -78,7 +78,6 @@ class Report:
     bytes: int = 0
     seconds: float = 0.0
     changed_unhashed: list[str] = field(default_factory=list)
-    processes: int = 1
 
 
 def hashed_names(root: Path) -> set[str]:
@@ -181,14 +180,11 @@ def publish(
     progress: Callable[[int, int, int], None] | None = None,
     remote: dict[str, str] | None = None,
     files: list[LocalFile] | None = None,
-    helpers: int = 0,
-    helper_min_files: int = 400,
 ) -> Report:
     """Upload what the bucket lacks; call progress(done, total, bytes) as uploads finish.
 
     `remote`: the bucket's listing, if the caller has it already (else it is listed here);
-    `files`: local_files(root), if the caller has them already; `helpers`: processes that may
-    share the uploads when there are at least `helper_min_files` (assets/upload_processes.py).
+    `files`: local_files(root), if the caller has them already.
     """
     started = time.monotonic()
     if remote is None:
@@ -199,14 +195,7 @@ def publish(
     report.changed_unhashed = [
         f.name for f in todo if not f.immutable and f"{prefix}/{f.name}" in remote
     ]
-    if helpers and len(todo) >= helper_min_files:
-        from assets.upload_processes import upload_shared  # it imports this module
-
-        report.processes = helpers + 1
-        uploads = upload_shared(client, bucket, prefix, todo, workers, helpers)
-    else:
-        uploads = _upload_all(client, bucket, prefix, todo, workers)
-    for file in uploads:
+    for file in _upload_all(client, bucket, prefix, todo, workers):
         report.uploaded.append(file.name)
         report.bytes += file.path.stat().st_size
         if progress:

@@ -142,9 +142,6 @@ STORAGES = {
 # how long one S3 request may take before it is retried.
 ASSETS_PUBLISH_TO_S3 = False
 ASSETS_PUBLISH_TIMEOUT = config("ASSETS_PUBLISH_TIMEOUT", default=60, cast=int)
-# A publish of at least this many uploads shares them with helper processes, one per other CPU
-# core (assets/upload_processes.py): botocore's CPU per request caps one process.
-ASSETS_PUBLISH_HELPER_MIN_FILES = 400
 # Shown on the development start page and used to label a publish; see assets/release.py.
 RELEASE_ID = config("RELEASE_ID", default="") or config("SOURCE_VERSION", default="")
 

@@ -32,7 +32,6 @@ from assets.publish import (
     publish,
 )
 from assets.release import release_id
-from assets.upload_processes import helpers_available
 
 # Uploads in flight at once (and connections in the client's pool). Far from S3 each upload
 # mostly waits for its answer: at 50 ms a round trip, 16 kept a cold publish at 18.2 s where 64
@@ -90,8 +89,6 @@ class Command(BaseCommand):
                 self.progress(),
                 remote,
                 files,
-                helpers=helpers_available(),
-                helper_min_files=settings.ASSETS_PUBLISH_HELPER_MIN_FILES,
             )
         except PublishError as error:
             raise SystemExit(
@@ -167,8 +164,7 @@ class Command(BaseCommand):
 
 
 def summary_line(report: Report) -> str:
-    processes = f" by {report.processes} processes" if report.processes > 1 else ""
     return (
         f"Published: {len(report.uploaded)} uploaded, {report.skipped} skipped (already there), "
-        f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s{processes}."
+        f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s."
     )
