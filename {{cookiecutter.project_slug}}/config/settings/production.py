@@ -67,6 +67,10 @@ AWS_S3_REGION_NAME = config("AWS_S3_REGION_NAME", default="us-east-1")
 AWS_S3_ENDPOINT_URL = env.optional_url("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_CUSTOM_DOMAIN = env.optional_host("AWS_S3_CUSTOM_DOMAIN") or None
 AWS_LOCATION = config("AWS_LOCATION", default="").strip("/")
+# A review app without AWS_LOCATION gets a prefix of its own, review-apps/<app name>: its build
+# prepares it (prepare_bucket) and its pr-predestroy script deletes it, and only it.
+REVIEW_APP_LOCATION = "" if AWS_LOCATION else env.review_app_location()
+AWS_LOCATION = AWS_LOCATION or REVIEW_APP_LOCATION
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 # The bucket goes in the path for S3-compatible stores (MinIO and most others expect it there)
 # and for names with dots, which no TLS certificate of a virtual-hosted name would cover. Other
@@ -117,6 +121,9 @@ def _prefix(name: str) -> str:
 STATIC_LOCATION = _prefix("static")
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or f"{_bucket_url()}/{STATIC_LOCATION}/"
 ASSETS_PUBLISH_TO_S3 = True
+# prune_static keeps every file the newest this-many releases reference (each build writes an
+# index of its files, assets/releases.py): a rollback within them finds all of its files.
+STATIC_RELEASES_KEPT = env.optional_integer("STATIC_RELEASES_KEPT", default=5, minimum=2)
 # Origins whose pages may read the bucket's files from scripts and @font-face (prepare_bucket's
 # CORS rule); by default the https origins of ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS.
 CORS_ALLOWED_ORIGINS = config("CORS_ALLOWED_ORIGINS", default="", cast=Csv())

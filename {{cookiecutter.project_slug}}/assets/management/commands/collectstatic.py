@@ -9,12 +9,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from compressor.management.commands import compress
 from django.conf import settings
 from django.contrib.staticfiles.management.commands import collectstatic
 from django.core.management import call_command
 
 from assets.compress_log import CompressLog
+from assets.release import release_id
+from assets.releases import write_release_index
 
 
 class Command(collectstatic.Command):
@@ -29,6 +33,11 @@ class Command(collectstatic.Command):
         if settings.COMPRESS_ENABLED and settings.COMPRESS_OFFLINE:
             self.compress(options["verbosity"])
         if settings.ASSETS_PUBLISH_TO_S3:
+            # Before the publish, which uploads the index with the files (assets/releases.py).
+            write_release_index(Path(settings.STATIC_ROOT), release_id())
+            # A review app's own prefix is new: browsers may read it only once prepared.
+            if getattr(settings, "REVIEW_APP_LOCATION", ""):
+                call_command("prepare_bucket", verbosity=options["verbosity"])
             call_command("publish_static", verbosity=options["verbosity"])
 
     def compress(self, verbosity: int) -> None:
