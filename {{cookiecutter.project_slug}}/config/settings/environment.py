@@ -84,6 +84,15 @@ class Environment:
             )
         return value
 
+    def check_script_name(self, name: str) -> None:
+        """gunicorn reads the raw value, so it must already be /path: a slash first, none last."""
+        value = config(name, default="").strip()
+        if value and (not value.startswith("/") or value.endswith("/") or "://" in value):
+            self.problems.append(
+                f"{name}={value!r} must be a path such as /shop (a slash first, none last), "
+                "or unset for a site at the root."
+            )
+
     def optional_integer(self, name: str, default: int, minimum: int) -> int:
         """A whole number no smaller than `minimum`."""
         value = config(name, default=str(default)).strip()

@@ -27,6 +27,7 @@ ALLOWED_HOSTS = env.required_list(
     "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
 )
 ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
+env.check_script_name("SCRIPT_NAME")
 
 # --- Database ---------------------------------------------------------------------------------
 # Each web process keeps a pool of connections that its threads share (Django's psycopg pool),
