@@ -32,6 +32,11 @@ class Command(collectstatic.Command):
             return
         if settings.COMPRESS_ENABLED and settings.COMPRESS_OFFLINE:
             self.compress(options["verbosity"])
+            if "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE:
+                # Only in projects baked with static_hosting=whitenoise, which have the module.
+                from assets.whitenoise_files import compress_bundles
+
+                compress_bundles(Path(settings.STATIC_ROOT))
         if settings.ASSETS_PUBLISH_TO_S3:
             # Before the publish, which uploads the index with the files (assets/releases.py).
             write_release_index(Path(settings.STATIC_ROOT), release_id())
