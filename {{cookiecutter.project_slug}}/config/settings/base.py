@@ -143,6 +143,8 @@ UPLOAD_MAX_BYTES = config("UPLOAD_MAX_BYTES", default=10 * 2**20, cast=int)
 UPLOAD_ALLOWED_EXTENSIONS = config(
     "UPLOAD_ALLOWED_EXTENSIONS", default="pdf,png,jpg,jpeg,gif,webp,txt,csv", cast=Csv()
 )
+# Whether the upload form sends files from the browser straight to the bucket (production.py).
+DIRECT_UPLOADS = False
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#storages
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -169,6 +169,10 @@ CORS_ALLOWED_ORIGINS = config("CORS_ALLOWED_ORIGINS", default="", cast=Csv())
 MEDIA_PUBLIC = config("MEDIA_PUBLIC", default=False, cast=bool)
 MEDIA_LOCATION = _prefix("media")
 MEDIA_URL = f"{_bucket_url()}/{MEDIA_LOCATION}/"
+# The upload form sends files from the browser to the bucket with a presigned POST, so a large
+# file never meets Heroku's 30-second request limit ({{ cookiecutter.project_slug }}/direct_uploads.py).
+# Turn it off for stores without POST uploads (Cloudflare R2): the form then posts to the site.
+DIRECT_UPLOADS = config("DIRECT_UPLOADS", default=True, cast=bool)
 STORAGES = {
     # django-storages' S3 storage; Content-Type and Content-Disposition come from the rules in
     # {{ cookiecutter.project_slug }}/uploads.py, never from the browser.
@@ -224,13 +228,15 @@ X_FRAME_OPTIONS = "DENY"
 # --- Content-Security-Policy ------------------------------------------------------------------
 # base.py's policy (config/csp.py), plus where production pages load files from: the static URL
 # (bucket or CDN; this site itself with WhiteNoise) for scripts, styles, fonts and images, and for
-# images the media URL and the bucket itself, which signed media URLs always name.
+# images the media URL and the bucket itself, which signed media URLs always name; scripts may
+# send requests to the bucket only for direct uploads.
+_uploads_to = _bucket_url(via_cdn=False) if DIRECT_UPLOADS else ""
 {%- if cookiecutter.django_version == "5.2" %}
 CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)))
+    "DIRECTIVES": csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _uploads_to)
 }
 {%- else %}
-SECURE_CSP = csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)))
+SECURE_CSP = csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _uploads_to)
 {%- endif %}
 
 env.raise_if_incomplete()
