@@ -4,6 +4,9 @@
 template's scripts/lock.py). The chosen ones move to the root and the rest go, as whole files:
 Heroku's buildpack refuses a project with more than one package manager's files.
 
+`static_hosting` decides who serves static files: the bucket (publish_static, prune_static) or
+the web process (WhiteNoise); the other value's files go, as whole files too.
+
 `.env` is git-ignored and holds a fresh SECRET_KEY for this copy only; production reads its
 values from the environment (Heroku config vars) instead.
 """
@@ -17,7 +20,19 @@ from pathlib import Path
 
 DJANGO_VERSION = "{{ cookiecutter.django_version }}"
 DEPENDENCY_MANAGER = "{{ cookiecutter.dependency_manager }}"
+STATIC_HOSTING = "{{ cookiecutter.static_hosting }}"
 MANAGER_FILES = {"pip": ["requirements.txt", "requirements-dev.txt"], "uv": ["uv.lock"]}
+# Files only the other static_hosting value uses: publishing to and pruning the bucket, or
+# WhiteNoise's storage, and the build test of each.
+HOSTING_FILES = {
+    "s3": ["assets/whitenoise_files.py", "tests/test_whitenoise_build.py"],
+    "whitenoise": [
+        "assets/cdn.py",
+        "assets/management/commands/publish_static.py",
+        "assets/management/commands/prune_static.py",
+        "tests/test_production_build.py",
+    ],
+}
 
 ENV_FILE = """\
 # Local development settings, written when the project was baked. Never commit this file.
@@ -47,6 +62,11 @@ def keep_dependency_files(django_version: str, manager: str) -> None:
     shutil.rmtree("dependencies")
 
 
+def remove_unused_hosting_files(hosting: str) -> None:
+    for name in HOSTING_FILES[hosting]:
+        Path(name).unlink()
+
+
 def secret_key() -> str:
     """A key of URL-safe characters only, so it needs no quoting in `.env` files or shells."""
     return secrets.token_urlsafe(50)
@@ -61,6 +81,7 @@ def write_private(path: Path, text: str) -> None:
 
 def main() -> None:
     keep_dependency_files(DJANGO_VERSION, DEPENDENCY_MANAGER)
+    remove_unused_hosting_files(STATIC_HOSTING)
     write_private(Path(".env"), ENV_FILE.format(secret_key=secret_key()))
     print(NEXT_STEPS.format(slug=Path.cwd().name, install=INSTALL[DEPENDENCY_MANAGER]))
 

@@ -58,6 +58,25 @@ def assert_clean_project(path: Path, manager: str = "pip") -> None:
     assert fmt.returncode == 0, fmt.stdout
 
 
+# Files only one static_hosting value uses; the hook removes the other's as whole files.
+HOSTING_ONLY = {
+    "s3": {"assets/management/commands/publish_static.py", "tests/test_production_build.py"},
+    "whitenoise": {"assets/whitenoise_files.py", "tests/test_whitenoise_build.py"},
+}
+
+
+@pytest.mark.parametrize("hosting", OPTIONS["static_hosting"])
+def test_every_static_hosting(bake, hosting):
+    path = bake(static_hosting=hosting)
+    assert_clean_project(path)
+    other = "s3" if hosting == "whitenoise" else "whitenoise"
+    assert all((path / name).exists() for name in HOSTING_ONLY[hosting])
+    assert not any((path / name).exists() for name in HOSTING_ONLY[other])
+    settings = (path / "config/settings/production.py").read_text()
+    assert ("WhiteNoiseMiddleware" in settings) == (hosting == "whitenoise")
+    assert ("publish_static" in (path / "Procfile").read_text()) == (hosting == "s3")
+
+
 def test_default_bake_is_complete_and_clean(bake):
     path = bake()
     assert path.name == "my_site"

@@ -11,6 +11,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Bake
 
 # Read by config("NAME"), the production Environment's methods and os.environ.get("NAME").
@@ -24,8 +26,9 @@ def variables_read(project: Path) -> set[str]:
     return {name for path in sources for name in READ.findall(path.read_text())} - PLATFORM
 
 
-def test_every_variable_the_project_reads_is_documented(bake: Bake):
-    project = bake()
+@pytest.mark.parametrize("hosting", ["s3", "whitenoise"])
+def test_every_variable_the_project_reads_is_documented(bake: Bake, hosting: str):
+    project = bake(static_hosting=hosting)
     read = variables_read(project)
     assert {"SECRET_KEY", "AWS_STORAGE_BUCKET_NAME", "WEB_CONCURRENCY"} <= read, read
     example = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (project / ".env.example").read_text(), re.M))

@@ -86,7 +86,9 @@ def test_hostile_uploads_stay_under_the_media_prefix(production, s3, tmp_path):
     assert everything == static + len(keys), "an object landed outside media/ and static/"
     assert max(o["Size"] for o in objects) == BIG_FILE_MB * 1024 * 1024
     print(f"\nworker peak memory grew {growth:.1f} MB for a {BIG_FILE_MB} MB upload")
-    assert growth < BIG_FILE_MB / 2, f"the worker grew {growth:.0f} MB: the upload was buffered"
+    # Measured 9.5-11 MB alone and up to 26 MB on a loaded machine; buffering the upload (as
+    # boto3's threaded transfer did) grew it by 67 MB.
+    assert growth < BIG_FILE_MB * 0.7, f"the worker grew {growth:.0f} MB: the upload was buffered"
     assert "Upload 0" in page and "/etc/passwd" not in page
 
 

@@ -33,7 +33,12 @@ CASES = [
     {"django_version": "6.1", "dependency_manager": "pip", "python_version": "3.13"},
     {"django_version": "6.1", "dependency_manager": "uv", "python_version": "3.12"},
     {"django_version": "5.2", "dependency_manager": "pip", "python_version": "3.11"},
-    {"django_version": "5.2", "dependency_manager": "uv", "python_version": "3.13"},
+    {
+        "django_version": "5.2",
+        "dependency_manager": "uv",
+        "python_version": "3.13",
+        "static_hosting": "whitenoise",
+    },
 ]
 CASE_IDS = ["-".join(case.values()) for case in CASES]
 # What the workflow must check, whatever the manager (the steps' commands, in order).

@@ -31,17 +31,23 @@ def origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-def policy(*urls: str) -> dict[str, list[str]]:
-    """This site and the origins of `urls` (production's static and media URLs: the bucket or
-    the CDN) for scripts, styles, fonts and images; inline code only with the request's nonce
-    (no 'unsafe-inline'); no plugins; no framing; forms post to this site only."""
-    sources = [SELF, *dict.fromkeys(o for o in map(origin, urls) if o)]
+def policy(
+    static_url: str = "", media_urls: tuple[str, ...] = (), uploads_to: str = ""
+) -> dict[str, list[str]]:
+    """This site and the origin of the static URL (the bucket or the CDN; none when the web
+    process serves static files) for scripts, styles, fonts and images, and the media URLs'
+    origins for images too; inline code only with the request's nonce (no 'unsafe-inline');
+    no plugins; no framing; forms post to this site only; scripts connect to this site, and to
+    `uploads_to` (the bucket) when the upload form sends files there."""
+    sources = [SELF, *filter(None, [origin(static_url)])]
+    images = [*dict.fromkeys([*sources, *filter(None, map(origin, media_urls))])]
     return {
         "default-src": [SELF],
+        "connect-src": [SELF, *filter(None, [origin(uploads_to)])],
         "script-src": [*sources, NONCE],
         "style-src": [*sources, NONCE],
         "font-src": sources,
-        "img-src": [*sources, "data:"],
+        "img-src": [*images, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

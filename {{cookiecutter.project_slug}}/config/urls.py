@@ -15,4 +15,6 @@ urlpatterns = [
 
 # runserver serves static files itself in development; media needs this line. It adds nothing
 # when DEBUG is off, where media lives on S3.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# URL patterns match the path below a sub-path (SCRIPT_NAME), which MEDIA_URL starts with.
+media_path = settings.MEDIA_URL.removeprefix(settings.FORCE_SCRIPT_NAME or "")
+urlpatterns += static(media_path, document_root=settings.MEDIA_ROOT)

@@ -51,6 +51,10 @@ def content_type(name: str) -> str:
     return known or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+def allowed_extensions() -> list[str]:
+    return sorted(f".{e.strip('.').lower()}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS)
+
+
 def validate_upload(file: File) -> None:
     """Refuse a file over UPLOAD_MAX_BYTES, of a type outside UPLOAD_ALLOWED_EXTENSIONS, or an
     image whose content is not what its extension says."""
@@ -60,7 +64,7 @@ def validate_upload(file: File) -> None:
             f"The file is {filesizeformat(file.size)}; files up to {filesizeformat(limit)} are "
             "accepted."
         )
-    allowed = sorted(f".{e.strip('.').lower()}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS)
+    allowed = allowed_extensions()
     suffix = extension(file.name)
     if suffix not in allowed:
         raise ValidationError(

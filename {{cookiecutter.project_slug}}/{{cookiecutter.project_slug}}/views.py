@@ -1,9 +1,11 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.http import require_POST
 
+from . import direct_uploads
 from .forms import UploadForm
 from .models import Upload
 
@@ -29,6 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "uploads": Upload.objects.all()[:RECENT_UPLOADS] if may_upload else [],
         # The package's own name, so the page can point at the app's folder whatever it is.
         "app_name": __package__,
+        # Production sends files from the browser to the bucket (direct_uploads.py).
+        "direct_uploads": settings.DIRECT_UPLOADS,
     }
     return render(request, "home.html", context)
 
@@ -37,3 +41,29 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask every site for /favicon.ico, pages without an icon link too (the admin's):
     send them to the logo, wherever static files are served from."""
     return redirect(static("img/logo.svg"))
+
+
+def staff_direct_uploads(request: HttpRequest) -> None:
+    if not (settings.DIRECT_UPLOADS and request.user.is_staff):
+        raise PermissionDenied("Direct uploads are for signed-in staff.")
+
+
+@require_POST
+def upload_policy(request: HttpRequest) -> JsonResponse:
+    """A presigned POST for the file the browser is about to send to the bucket."""
+    staff_direct_uploads(request)
+    try:
+        return JsonResponse(direct_uploads.policy(request.POST.get("filename", "")))
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+
+
+@require_POST
+def upload_record(request: HttpRequest) -> JsonResponse:
+    """Record the file the browser sent to the bucket, once the bucket's copy passes the rules."""
+    staff_direct_uploads(request)
+    try:
+        upload = direct_uploads.record(request.POST.get("title", ""), request.POST.get("token", ""))
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"url": upload.file.url})

@@ -11,6 +11,7 @@ import dj_database_url
 from decouple import Csv, config
 
 from config import csp
+from config.sub_path import sub_path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,6 +25,15 @@ SECRET_KEY = config("SECRET_KEY", default="")
 ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="", cast=Csv())
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", default="", cast=Csv())
+
+# A site under a sub-path (/shop) behind a proxy that forwards /shop/... with the full path:
+# page, admin and local static and media URLs then start with it, while URLs on S3 or a CDN
+# stay as they are. gunicorn reads SCRIPT_NAME itself and strips it from request paths; the
+# project's runserver does the same (assets/management/commands/runserver.py).
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#force-script-name
+FORCE_SCRIPT_NAME = sub_path(config("SCRIPT_NAME", default=""))
+# Cookies then go only to this site's paths, not to other apps on the same host.
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = FORCE_SCRIPT_NAME or "/"
 
 # Where the admin lives: moving it off admin/ spares it most password-guessing bots.
 ADMIN_URL = config("ADMIN_URL", default="admin/")
@@ -133,6 +143,8 @@ UPLOAD_MAX_BYTES = config("UPLOAD_MAX_BYTES", default=10 * 2**20, cast=int)
 UPLOAD_ALLOWED_EXTENSIONS = config(
     "UPLOAD_ALLOWED_EXTENSIONS", default="pdf,png,jpg,jpeg,gif,webp,txt,csv", cast=Csv()
 )
+# Whether the upload form sends files from the browser straight to the bucket (production.py).
+DIRECT_UPLOADS = False
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#storages
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

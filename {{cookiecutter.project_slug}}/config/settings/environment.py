@@ -5,12 +5,15 @@ a site with a guessable key), so production.py reads each variable through `Envi
 finishes with `raise_if_incomplete()`.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+# Heroku app names: lowercase letters, digits and dashes, starting with a letter.
+HEROKU_APP_NAME = re.compile(r"[a-z][a-z0-9-]{1,29}")
 
 
 def requires_tls(database_url: str) -> bool:
@@ -80,6 +83,42 @@ class Environment:
                 "a trailing slash)."
             )
         return value
+
+    def check_script_name(self, name: str) -> None:
+        """gunicorn reads the raw value, so it must already be /path: a slash first, none last."""
+        value = config(name, default="").strip()
+        if value and (not value.startswith("/") or value.endswith("/") or "://" in value):
+            self.problems.append(
+                f"{name}={value!r} must be a path such as /shop (a slash first, none last), "
+                "or unset for a site at the root."
+            )
+
+    def optional_integer(self, name: str, default: int, minimum: int) -> int:
+        """A whole number no smaller than `minimum`."""
+        value = config(name, default=str(default)).strip()
+        if not value.isdigit() or int(value) < minimum:
+            self.problems.append(f"{name}={value!r} must be a whole number, {minimum} or more.")
+            return default
+        return int(value)
+
+    def review_app_location(self) -> str:
+        """The key prefix of a Heroku review app, derived from its name, or "" elsewhere.
+
+        Heroku sets HEROKU_PR_NUMBER and HEROKU_APP_NAME in review apps whose app.json asks for
+        them (environments.review). Each review app then keeps its files under a prefix of its
+        own, which its pr-predestroy script deletes (delete_review_app_files).
+        """
+        if not config("HEROKU_PR_NUMBER", default="").strip():
+            return ""
+        name = config("HEROKU_APP_NAME", default="").strip()
+        if not HEROKU_APP_NAME.fullmatch(name):
+            self.problems.append(
+                f"HEROKU_APP_NAME={name!r} is not a Heroku app name, but HEROKU_PR_NUMBER says "
+                "this is a review app: ask for both in app.json's environments.review (Heroku "
+                "then sets them), or set AWS_LOCATION."
+            )
+            return ""
+        return f"review-apps/{name}"
 
     def raise_if_incomplete(self) -> None:
         if self.problems:

@@ -27,6 +27,7 @@ ALLOWED_HOSTS = env.required_list(
     "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
 )
 ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
+env.check_script_name("SCRIPT_NAME")
 
 # --- Database ---------------------------------------------------------------------------------
 # Each web process keeps a pool of connections that its threads share (Django's psycopg pool),
@@ -67,6 +68,10 @@ AWS_S3_REGION_NAME = config("AWS_S3_REGION_NAME", default="us-east-1")
 AWS_S3_ENDPOINT_URL = env.optional_url("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_CUSTOM_DOMAIN = env.optional_host("AWS_S3_CUSTOM_DOMAIN") or None
 AWS_LOCATION = config("AWS_LOCATION", default="").strip("/")
+# A review app without AWS_LOCATION gets a prefix of its own, review-apps/<app name>: its build
+# prepares it (prepare_bucket) and its pr-predestroy script deletes it, and only it.
+REVIEW_APP_LOCATION = "" if AWS_LOCATION else env.review_app_location()
+AWS_LOCATION = AWS_LOCATION or REVIEW_APP_LOCATION
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 # The bucket goes in the path for S3-compatible stores (MinIO and most others expect it there)
 # and for names with dots, which no TLS certificate of a virtual-hosted name would cover. Other
@@ -107,6 +112,36 @@ def _prefix(name: str) -> str:
     return f"{AWS_LOCATION}/{name}" if AWS_LOCATION else name
 
 
+{% if cookiecutter.static_hosting == "whitenoise" -%}
+# --- Static files (WhiteNoise) ----------------------------------------------------------------
+# collectstatic builds STATIC_ROOT inside the slug: content-hashed names (Django's manifest
+# storage), a gzip and a Brotli copy of each text file (WhiteNoise), and compressor's offline
+# bundles, compressed the same way. The web process serves them itself, so the build needs no
+# bucket, and each release serves its own files and manifests from its own slug. Hashed names
+# are cached for a year (immutable), others for WHITENOISE_MAX_AGE (60 s). To put a CDN in
+# front, set STATIC_URL=https://<cdn host>/static/ with this app as the CDN's origin.
+# https://whitenoise.readthedocs.io/en/stable/django.html
+STATIC_LOCATION = _prefix("static")  # unused by WhiteNoise; prepare_bucket names it
+STATIC_URL = env.optional_prefix_url("STATIC_URL") or "static/"
+ASSETS_PUBLISH_TO_S3 = False
+# Right after SecurityMiddleware, so static responses get its headers and skip the rest.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Django's hashed names and compressor's bundle names both carry 12 hex digits of the content's
+# hash; WhiteNoise's own test recognises only names in Django's manifest, not the bundles.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"\.[0-9a-f]{12}\.\w+$"
+
+
+def _one_year(headers, path: str, url: str) -> None:
+    """Hashed files are cached for one year, as on S3 (WhiteNoise's own choice is ten)."""
+    if "immutable" in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = "public, max-age=31536000, immutable"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _one_year
+# WHITENOISE_KEEP_ONLY_HASHED_FILES stays off: compressor builds its bundles from the unhashed
+# originals in STATIC_ROOT after the copy. They cost only slug space: pages name hashed files,
+# and an unhashed one is cached for 60 s only, so it is never served stale for long.
+{%- else -%}
 # --- Static files -----------------------------------------------------------------------------
 # collectstatic builds STATIC_ROOT locally with Django's manifest storage (content-hashed names),
 # compresses it offline, then publishes the tree to STATIC_LOCATION (assets/publish.py); the
@@ -117,11 +152,15 @@ def _prefix(name: str) -> str:
 STATIC_LOCATION = _prefix("static")
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or f"{_bucket_url()}/{STATIC_LOCATION}/"
 ASSETS_PUBLISH_TO_S3 = True
+# prune_static keeps every file the newest this-many releases reference (each build writes an
+# index of its files, assets/releases.py): a rollback within them finds all of its files.
+STATIC_RELEASES_KEPT = env.optional_integer("STATIC_RELEASES_KEPT", default=5, minimum=2)
+# Optional: invalidate the changed unhashed paths on this CloudFront distribution after a publish.
+CLOUDFRONT_DISTRIBUTION_ID = config("CLOUDFRONT_DISTRIBUTION_ID", default="")
+{%- endif %}
 # Origins whose pages may read the bucket's files from scripts and @font-face (prepare_bucket's
 # CORS rule); by default the https origins of ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS.
 CORS_ALLOWED_ORIGINS = config("CORS_ALLOWED_ORIGINS", default="", cast=Csv())
-# Optional: invalidate the changed unhashed paths on this CloudFront distribution after a publish.
-CLOUDFRONT_DISTRIBUTION_ID = config("CLOUDFRONT_DISTRIBUTION_ID", default="")
 
 # --- Media files ------------------------------------------------------------------------------
 # Uploads never overwrite (a suffix is added) and are private unless MEDIA_PUBLIC=True: their
@@ -130,6 +169,10 @@ CLOUDFRONT_DISTRIBUTION_ID = config("CLOUDFRONT_DISTRIBUTION_ID", default="")
 MEDIA_PUBLIC = config("MEDIA_PUBLIC", default=False, cast=bool)
 MEDIA_LOCATION = _prefix("media")
 MEDIA_URL = f"{_bucket_url()}/{MEDIA_LOCATION}/"
+# The upload form sends files from the browser to the bucket with a presigned POST, so a large
+# file never meets Heroku's 30-second request limit ({{ cookiecutter.project_slug }}/direct_uploads.py).
+# Turn it off for stores without POST uploads (Cloudflare R2): the form then posts to the site.
+DIRECT_UPLOADS = config("DIRECT_UPLOADS", default=True, cast=bool)
 STORAGES = {
     # django-storages' S3 storage; Content-Type and Content-Disposition come from the rules in
     # {{ cookiecutter.project_slug }}/uploads.py, never from the browser.
@@ -145,7 +188,12 @@ STORAGES = {
     },
     # Django's manifest storage, except that a reference to a file that is not there (a
     # third-party stylesheet's missing image) is a warning instead of a failed build.
+{%- if cookiecutter.static_hosting == "whitenoise" %}
+    # The same, plus WhiteNoise's gzip and Brotli copies of every text file.
+    "staticfiles": {"BACKEND": "assets.whitenoise_files.CompressedManifestStaticFilesStorage"},
+{%- else %}
     "staticfiles": {"BACKEND": "assets.storage.ManifestStaticFilesStorage"},
+{%- endif %}
 }
 
 # --- django-compressor ------------------------------------------------------------------------
@@ -178,14 +226,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Content-Security-Policy ------------------------------------------------------------------
-# base.py's policy (config/csp.py), plus where production pages load files from: the static and
-# media URLs (bucket or CDN), and the bucket itself, which signed media URLs always name.
+# base.py's policy (config/csp.py), plus where production pages load files from: the static URL
+# (bucket or CDN; this site itself with WhiteNoise) for scripts, styles, fonts and images, and for
+# images the media URL and the bucket itself, which signed media URLs always name; scripts may
+# send requests to the bucket only for direct uploads.
+_uploads_to = _bucket_url(via_cdn=False) if DIRECT_UPLOADS else ""
 {%- if cookiecutter.django_version == "5.2" %}
 CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": csp.policy(STATIC_URL, MEDIA_URL, _bucket_url(via_cdn=False))
+    "DIRECTIVES": csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _uploads_to)
 }
 {%- else %}
-SECURE_CSP = csp.policy(STATIC_URL, MEDIA_URL, _bucket_url(via_cdn=False))
+SECURE_CSP = csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _uploads_to)
 {%- endif %}
 
 env.raise_if_incomplete()

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from compressor.management.commands import compress
 from django.conf import settings
 from django.contrib.staticfiles.management.commands import collectstatic
@@ -17,6 +19,8 @@ from django.core.management import call_command
 
 from assets.compress_log import CompressLog
 from assets.management.commands.publish_static import Listing
+from assets.release import release_id
+from assets.releases import write_release_index
 
 
 class Command(collectstatic.Command):
@@ -32,7 +36,17 @@ class Command(collectstatic.Command):
             return
         if settings.COMPRESS_ENABLED and settings.COMPRESS_OFFLINE:
             self.compress(options["verbosity"])
+            if "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE:
+                # Only in projects baked with static_hosting=whitenoise, which have the module.
+                from assets.whitenoise_files import compress_bundles
+
+                compress_bundles(Path(settings.STATIC_ROOT))
         if publishing:
+            # Before the publish, which uploads the index with the files (assets/releases.py).
+            write_release_index(Path(settings.STATIC_ROOT), release_id())
+            # A review app's own prefix is new: browsers may read it only once prepared.
+            if getattr(settings, "REVIEW_APP_LOCATION", ""):
+                call_command("prepare_bucket", verbosity=options["verbosity"])
             call_command("publish_static", verbosity=options["verbosity"], listing=listing)
 
     def compress(self, verbosity: int) -> None:
