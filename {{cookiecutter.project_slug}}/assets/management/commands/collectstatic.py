@@ -18,7 +18,6 @@ from django.contrib.staticfiles.management.commands import collectstatic
 from django.core.management import call_command
 
 from assets.compress_log import CompressLog
-from assets.management.commands.publish_static import Listing
 from assets.release import release_id
 from assets.releases import write_release_index
 
@@ -28,7 +27,7 @@ class Command(collectstatic.Command):
 
     def handle(self, **options):
         publishing = settings.ASSETS_PUBLISH_TO_S3 and not options["dry_run"]
-        listing = Listing.start() if publishing else None
+        listing = start_listing() if publishing else None
         summary = super().handle(**options)
         if summary:
             self.stdout.write(summary.strip())
@@ -54,3 +53,11 @@ class Command(collectstatic.Command):
         log = CompressLog(self.stdout, verbose=verbosity >= 2)
         compress.Command().handle(force=True, verbosity=max(verbosity, 1), log=log)
         log.summarise()
+
+
+def start_listing():
+    """The bucket's listing, under way while the files are collected. publish_static exists only
+    where static files go to S3 (static_hosting=s3), so it is imported only then."""
+    from assets.management.commands.publish_static import Listing
+
+    return Listing.start()
