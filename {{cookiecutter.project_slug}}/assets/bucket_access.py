@@ -8,7 +8,10 @@ it finds by their Sid and ID (both derived from the app's key prefix), and keeps
 
 from __future__ import annotations
 
+import json
 import re
+
+from botocore.exceptions import ClientError
 
 LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
 
@@ -62,6 +65,26 @@ def cors_rule(prefix: str, origins: list[str]) -> dict:
         "AllowedHeaders": ["*"],
         "MaxAgeSeconds": 86400,
     }
+
+
+def current_policy(client, bucket: str) -> dict | None:
+    """The bucket's policy, or None where it has none yet."""
+    try:
+        return json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchBucketPolicy":
+            raise
+        return None
+
+
+def current_cors_rules(client, bucket: str) -> list[dict]:
+    """The bucket's CORS rules, or none where it has no CORS configuration yet."""
+    try:
+        return client.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchCORSConfiguration":
+            raise
+        return []
 
 
 def merged_cors(current: list[dict], ours: dict) -> list[dict]:

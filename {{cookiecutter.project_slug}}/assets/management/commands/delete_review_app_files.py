@@ -14,7 +14,13 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from assets.bucket_access import cors_rule, merged_policy, read_statement
+from assets.bucket_access import (
+    cors_rule,
+    current_cors_rules,
+    current_policy,
+    merged_policy,
+    read_statement,
+)
 from assets.clients import bucket_client
 from assets.publish import AWS_ERRORS
 from assets.releases import PruneError, delete_objects, list_objects
@@ -50,12 +56,7 @@ def retire_access(client, bucket: str) -> None:
     """Take this app's statements out of the bucket policy and its rule out of the CORS rules
     (prepare_bucket added them); other apps' stay. A policy holds at most 20 KB, so statements
     of destroyed review apps must not pile up."""
-    try:
-        policy = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchBucketPolicy":
-            raise
-        policy = None
+    policy = current_policy(client, bucket)
     if policy:
         prefixes = (settings.STATIC_LOCATION, settings.MEDIA_LOCATION)
         retired = [read_statement(bucket, prefix)["Sid"] for prefix in prefixes]
@@ -64,11 +65,8 @@ def retire_access(client, bucket: str) -> None:
             client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
         else:
             client.delete_bucket_policy(Bucket=bucket)
-    try:
-        rules = client.get_bucket_cors(Bucket=bucket)["CORSRules"]
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchCORSConfiguration":
-            raise
+    rules = current_cors_rules(client, bucket)
+    if not rules:
         return
     ours = cors_rule(settings.STATIC_LOCATION, [])["ID"]
     kept = [rule for rule in rules if rule.get("ID") != ours]

@@ -28,6 +28,8 @@ from django.core.management.base import BaseCommand
 
 from assets.bucket_access import (
     cors_rule,
+    current_cors_rules,
+    current_policy,
     merged_cors,
     merged_policy,
     read_statement,
@@ -109,12 +111,7 @@ class Command(BaseCommand):
         ]
 
     def merge_policy(self, public: list[str]) -> None:
-        try:
-            current = json.loads(self.client.get_bucket_policy(Bucket=self.bucket)["Policy"])
-        except ClientError as error:
-            if error_code(error) != "NoSuchBucketPolicy":
-                raise
-            current = None
+        current = current_policy(self.client, self.bucket)
         ours = [read_statement(self.bucket, prefix) for prefix in public]
         private = [settings.MEDIA_LOCATION] if not settings.MEDIA_PUBLIC else []
         retired = [read_statement(self.bucket, prefix)["Sid"] for prefix in private]
@@ -122,12 +119,7 @@ class Command(BaseCommand):
         self.client.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(policy))
 
     def merge_cors(self, origins: list[str]) -> None:
-        try:
-            current = self.client.get_bucket_cors(Bucket=self.bucket)["CORSRules"]
-        except ClientError as error:
-            if error_code(error) != "NoSuchCORSConfiguration":
-                raise
-            current = []
+        current = current_cors_rules(self.client, self.bucket)
         rules = merged_cors(current, cors_rule(settings.STATIC_LOCATION, origins))
         self.client.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": rules})
 
