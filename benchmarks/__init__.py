@@ -1,1 +1,1 @@
-"""Benchmarks of the template's asset pipeline; not part of the test suite (see README.md)."""
+"""Benchmarks of the template's asset pipeline; not part of the test suite (see benchmarks/README.md)."""
