@@ -368,7 +368,8 @@ def test_gunicorn_is_tuned_for_herokus_router(
     printed = run_process(app, f"{web} --print-config", dyno)
     assert printed.returncode == 0, printed.stdout + printed.stderr
     settings = dict(re.findall(r"^(\w+)\s+= (.*)$", printed.stdout, re.MULTILINE))
-    assert settings["bind"] == "['0.0.0.0:5123']"
+    # IPv6 and IPv4, as Heroku's own configuration binds.
+    assert settings["bind"] == "['[::]:5123']"
     assert settings["workers"] == "4"
     # Threads, because the sync worker ignores keepalive.
     assert (settings["worker_class"], settings["threads"]) == ("gthread", "3")
