@@ -19,6 +19,7 @@ from tests.support.s3server import S3Server, free_port
 
 BAD_VARIABLES = [
     ({"SECRET_KEY": ""}, "SECRET_KEY is not set: set it to a long random string"),
+    ({"SECRET_KEY": "change-me"}, "SECRET_KEY is a placeholder: set it to a new random one"),
     ({"ALLOWED_HOSTS": " "}, "ALLOWED_HOSTS is not set: set it to the site's host names"),
     ({"AWS_S3_ENDPOINT_URL": "s3.local:9000"}, "AWS_S3_ENDPOINT_URL='s3.local:9000' is not a URL"),
     (

@@ -368,7 +368,8 @@ def test_gunicorn_is_tuned_for_herokus_router(
     printed = run_process(app, f"{web} --print-config", dyno)
     assert printed.returncode == 0, printed.stdout + printed.stderr
     settings = dict(re.findall(r"^(\w+)\s+= (.*)$", printed.stdout, re.MULTILINE))
-    assert settings["bind"] == "['0.0.0.0:5123']"
+    # IPv6 and IPv4, as Heroku's own configuration binds.
+    assert settings["bind"] == "['[::]:5123']"
     assert settings["workers"] == "4"
     # Threads, because the sync worker ignores keepalive.
     assert (settings["worker_class"], settings["threads"]) == ("gthread", "3")
@@ -436,7 +437,7 @@ def test_the_build_finds_one_package_manager_and_no_deprecated_hooks(
 
 PRODUCTION_FILE = """\
 # Production values for my-site; never commit this file.
-SECRET_KEY=k$y'with"quotes and $(spaces)
+SECRET_KEY=k$y'with"quotes and $(spaces)-0f3a9c27e1b84d6f5a2e7c9b1d3f8a6e4c2b
 ALLOWED_HOSTS=my-site.herokuapp.com,www.example.com
 
 AWS_STORAGE_BUCKET_NAME="my-bucket"
@@ -458,7 +459,7 @@ def test_heroku_config_prints_one_config_set_line_for_the_file(project: Project,
     assert len(result.stdout.splitlines()) == 1
     expected = [
         "heroku", "config:set", "--app", "my-site",
-        "SECRET_KEY=k$y'with\"quotes and $(spaces)",
+        "SECRET_KEY=k$y'with\"quotes and $(spaces)-0f3a9c27e1b84d6f5a2e7c9b1d3f8a6e4c2b",
         "ALLOWED_HOSTS=my-site.herokuapp.com,www.example.com",
         "AWS_STORAGE_BUCKET_NAME=my-bucket",
         "AWS_S3_REGION_NAME=eu-west-3",
@@ -485,7 +486,7 @@ def test_heroku_config_prints_one_config_set_line_for_the_file(project: Project,
         ("ALLOWED_HOSTS my-site.herokuapp.com", "expected NAME=value"),
         ("AWS-BUCKET=my-bucket", "is not a variable name"),
         ("DEBUG=True", "development settings"),
-        ("SECRET_KEY=another", "already set on line 2"),
+        ("ALLOWED_HOSTS=www.example.com", "already set on line 3"),
     ],
 )
 def test_heroku_config_names_the_bad_line_and_prints_nothing(
@@ -498,3 +499,25 @@ def test_heroku_config_names_the_bad_line_and_prints_nothing(
     assert message.startswith("CommandError: .env.production, line 10: "), message
     assert problem in message
     assert message.endswith(repr(line))
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("change-me", "SECRET_KEY is a placeholder"),
+        ("a-real-looking-but-short-key-0123456789", "SECRET_KEY is too short (39 characters"),
+        ("django-insecure-" + "x1y2z3" * 10, "SECRET_KEY is Django's development key"),
+        ("ab" * 30, "SECRET_KEY has fewer than 5 distinct characters"),
+    ],
+    ids=["placeholder", "short", "django-insecure", "few-characters"],
+)
+def test_heroku_config_refuses_a_weak_secret_key_without_printing_it(
+    project: Project, key: str, problem: str
+):
+    lines = PRODUCTION_FILE.splitlines(keepends=True)
+    lines[1] = f"SECRET_KEY={key}\n"
+    result = heroku_config(project, "".join(lines))
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert f".env.production, line 2: {problem}" in result.stderr, result.stderr
+    assert key not in result.stderr

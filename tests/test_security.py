@@ -343,3 +343,30 @@ from django.core.files.storage import default_storage
 name = default_storage.save("uploads/a.txt", ContentFile(b"a"))
 default_storage.open(name).read()
 """
+
+
+def get(base_url: str, path: str, **headers: str) -> requests.Response:
+    """A request straight from a client that sets whatever headers it likes."""
+    return requests.get(base_url + path, headers=headers, allow_redirects=False, timeout=10)
+
+
+def test_gunicorn_ignores_the_forwarding_headers_a_client_sends(site: Site):
+    """Heroku's router sets X-Forwarded-Proto and passes every other header on as the client sent
+    it: neither a SCRIPT_NAME header nor another scheme header may change what the site does."""
+    https = {"X-Forwarded-Proto": "https"}
+    # Links under a prefix of the attacker's choosing.
+    moved = get(site.url, "/attacker-prefix/", SCRIPT_NAME="/attacker-prefix", **https)
+    assert "/attacker-prefix/" not in moved.text
+    assert moved.status_code == 404
+    page = get(site.url, "/", SCRIPT_NAME="/attacker-prefix", **https)
+    assert page.status_code == 200 and 'href="/admin/' in page.text
+    # Only X-Forwarded-Proto says https: plain http is redirected whatever else is claimed.
+    for claim in ({"X-Forwarded-Ssl": "on"}, {"X-Forwarded-Protocol": "ssl"}):
+        response = get(site.url, "/", **claim)
+        assert response.status_code == 301, claim
+        assert response.headers["Location"].startswith("https://"), claim
+    # A site under /shop: an empty SCRIPT_NAME header does not reach the admin outside it.
+    with web(site.project, site.env, SCRIPT_NAME="/shop") as shop:
+        assert get(shop, "/shop/admin/login/", **https).status_code == 200
+        outside = get(shop, "/admin/login/", SCRIPT_NAME="", **https)
+        assert outside.status_code != 200 and "csrfmiddlewaretoken" not in outside.text

@@ -6,8 +6,10 @@ https://devcenter.heroku.com/articles/http-routing#timeouts
 
 import os
 
-# Heroku tells each dyno which port to listen on.
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Heroku tells each dyno which port to listen on. [::] as in Heroku's own configuration: IPv6
+# and (since the socket is not IPv6-only) IPv4 both reach it.
+# https://github.com/heroku/python-getting-started/blob/main/gunicorn.conf.py
+bind = [f"[::]:{os.environ.get('PORT', '8000')}"]
 # Heroku sets WEB_CONCURRENCY from the dyno's memory; 2 suits the smallest dynos.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threaded workers: the sync worker ignores keepalive (so every request from the router would
@@ -30,8 +32,18 @@ errorlog = "-"
 access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}i)s'
 )
-# The router is the only client that can reach the dyno, so trust its X-Forwarded-* headers.
+# Only Heroku's router can reach a dyno, but its addresses are not published, so gunicorn cannot
+# tell it by address ("*"). It can by header: the router replaces X-Forwarded-Proto on every
+# request, while any other header (SCRIPT_NAME, X-Forwarded-Ssl, ...) comes from the client as
+# sent. So X-Forwarded-Proto alone says https, and no header may set SCRIPT_NAME or PATH_INFO:
+# the sub-path comes only from the SCRIPT_NAME config var, which gunicorn reads itself.
+# https://devcenter.heroku.com/articles/http-routing#heroku-headers
+# https://docs.gunicorn.org/en/stable/settings.html#forwarder-headers
 forwarded_allow_ips = "*"
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+forwarder_headers = ""
+# Headers whose names hold an underscore (SCRIPT_NAME) are dropped, never mapped into the request.
+header_map = "drop"
 # gunicorn >= 25.1 opens a control socket for its gunicornc tool under $HOME (/app on a dyno).
 # Nobody can reach it there (Heroku scales with heroku ps:scale), and a long $HOME makes the
 # socket path too long for Unix sockets, which gunicorn logs as an error at every start.

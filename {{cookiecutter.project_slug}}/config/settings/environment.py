@@ -14,6 +14,12 @@ from django.core.exceptions import ImproperlyConfigured
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 # Heroku app names: lowercase letters, digits and dashes, starting with a letter.
 HEROKU_APP_NAME = re.compile(r"[a-z][a-z0-9-]{1,29}")
+# What a SECRET_KEY must be, Django's own deployment check (security.W009) being the floor.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+# Values copied from examples and tutorials rather than generated; compared without punctuation.
+PLACEHOLDER_WORDS = ("changeme", "replaceme", "yoursecretkey", "secretkeyhere", "notsecret")
+HOW_TO_MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
 
 
 def requires_tls(database_url: str) -> bool:
@@ -26,6 +32,27 @@ def connections_per_process(per_dyno: int) -> int:
     """A web process's share of the dyno's database connections: gunicorn runs WEB_CONCURRENCY
     of them (gunicorn.conf.py), each with its own pool. At least one each."""
     return max(1, per_dyno // config("WEB_CONCURRENCY", default=2, cast=int))
+
+
+def weak_secret_key(value: str) -> str | None:
+    """Why `value` must not sign a production site's sessions and tokens, or None if it may.
+
+    One rule for production's settings and for heroku_config: Django's django-insecure- prefix
+    (startproject's development key), a placeholder, fewer than 50 characters or fewer than 5
+    distinct ones.
+    """
+    letters = re.sub(r"[^a-z]", "", value.lower())
+    if value.startswith("django-insecure-"):
+        problem = "is Django's development key (django-insecure-...)"
+    elif any(word in letters for word in PLACEHOLDER_WORDS):
+        problem = "is a placeholder"
+    elif len(value) < SECRET_KEY_MIN_LENGTH:
+        problem = f"is too short ({len(value)} characters, at least {SECRET_KEY_MIN_LENGTH})"
+    elif len(set(value)) < SECRET_KEY_MIN_DISTINCT:
+        problem = f"has fewer than {SECRET_KEY_MIN_DISTINCT} distinct characters"
+    else:
+        return None
+    return f"SECRET_KEY {problem}: set it to a new random one ({HOW_TO_MAKE_A_KEY})."
 
 
 class IncompleteEnvironment(ImproperlyConfigured):
@@ -41,6 +68,14 @@ class Environment:
         value = config(name, default="").strip()
         if not value:
             self.problems.append(f"{name} is not set: set it to {what}.")
+        return value
+
+    def secret_key(self, name: str) -> str:
+        """A SECRET_KEY that is set and strong (weak_secret_key)."""
+        value = self.required(name, f"a long random string ({HOW_TO_MAKE_A_KEY})")
+        problem = value and weak_secret_key(value)
+        if problem:
+            self.problems.append(problem)
         return value
 
     def required_list(self, name: str, what: str) -> list[str]:

@@ -19,10 +19,8 @@ env = Environment()
 
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = False
-SECRET_KEY = env.required(
-    "SECRET_KEY",
-    'a long random string (python -c "import secrets; print(secrets.token_urlsafe(50))")',
-)
+# Refused if short, a placeholder or Django's development key (environment.weak_secret_key).
+SECRET_KEY = env.secret_key("SECRET_KEY")
 ALLOWED_HOSTS = env.required_list(
     "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
 )

@@ -4,7 +4,8 @@
 
 The file is read the way python-decouple reads `.env`, so values mean the same in both places:
 KEY=VALUE lines; blank lines and `#` comments ignored; one pair of quotes around a value
-removed. Every line is checked before anything is printed, and each bad line is named.
+removed. Every line is checked before anything is printed, and each bad line is named; a weak
+SECRET_KEY is refused by the rule production applies (config/settings/environment.py).
 Nothing is sent to Heroku: review the printed command, then run it.
 """
 
@@ -15,6 +16,8 @@ import shlex
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from config.settings.environment import weak_secret_key
 
 # What a shell (and so the Heroku CLI) accepts as a variable name.
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -40,7 +43,16 @@ def parse_line(line: str) -> tuple[str, str] | None:
         value = value[1:-1]
     if name == "DEBUG" and value.lower() in TRUE_VALUES:
         raise ValueError("DEBUG=True would run the site with development settings; remove it")
+    if name == "SECRET_KEY" and value and (problem := weak_secret_key(value)):
+        # Production would refuse to start with it: say so before it is sent.
+        raise ValueError(problem.removesuffix("."))
     return name, value
+
+
+def shown(line: str) -> str:
+    """The line as an error message quotes it: a secret key's value stays off the screen."""
+    line = line.strip()
+    return "SECRET_KEY=..." if line.startswith("SECRET_KEY") else line
 
 
 def read_values(path: Path) -> dict[str, str]:
@@ -52,7 +64,7 @@ def read_values(path: Path) -> dict[str, str]:
         try:
             pair = parse_line(line)
         except ValueError as error:
-            problems.append(f"{path}, line {number}: {error}: {line.strip()!r}")
+            problems.append(f"{path}, line {number}: {error}: {shown(line)!r}")
             continue
         if pair is None:
             continue
@@ -60,7 +72,7 @@ def read_values(path: Path) -> dict[str, str]:
         if name in first_seen:
             # Which one would win differs between tools: make the person choose.
             reason = f"already set on line {first_seen[name]}"
-            problems.append(f"{path}, line {number}: {reason}: {line.strip()!r}")
+            problems.append(f"{path}, line {number}: {reason}: {shown(line)!r}")
             continue
         first_seen[name] = number
         values[name] = value
