@@ -54,10 +54,11 @@ def page(browser: Browser) -> Iterator[tuple[Page, PageLog]]:
     context.close()
 
 
-def check_start_page(page: Page, log: PageLog, static_url: str) -> None:
+def check_start_page(page: Page, log: PageLog, static_url: str, csp: str | None = None) -> None:
     """What every visitor should get, wherever the assets come from (static_url: absolute),
-    under the site's Content-Security-Policy."""
-    assert "frame-ancestors 'none'" in page_csp(page)
+    under the site's Content-Security-Policy (`csp`: the header the page came with; fetched
+    again when not given)."""
+    assert "frame-ancestors 'none'" in (page_csp(page) if csp is None else csp)
     assert computed_style(page, ".site-header", "backgroundColor") == INK
     assert computed_style(page, "h1", "fontFamily").split(",")[0].strip("\"'") == FONT
 

@@ -263,6 +263,25 @@ def _json(start_response: StartResponse, status: int, payload: Any) -> Iterable[
     return [body]
 
 
+class CdnStandIn:
+    """A CDN in front of the bucket, as CloudFront with an S3 origin is: requests for the CDN's
+    host name reach the bucket's own host (its regional virtual host), GET and HEAD only."""
+
+    def __init__(self, app: WSGIApplication, origins: dict[str, str]) -> None:
+        self._app = app
+        self._origins = origins  # CDN host -> the bucket host it reads from
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        origin = self._origins.get(environ.get("HTTP_HOST", "").split(":")[0])
+        if origin is None:
+            return self._app(environ, start_response)
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD", "OPTIONS"):
+            return _s3_error(environ, start_response, 403, "The CDN only reads")
+        # The CDN reads as itself: the visitor's credentials never reach the bucket.
+        forwarded = {k: v for k, v in environ.items() if k != "HTTP_AUTHORIZATION"}
+        return self._app({**forwarded, "HTTP_HOST": origin}, start_response)
+
+
 def _exit_when_orphaned(parent: int) -> None:
     # A test run that dies without stop() must not leave servers behind holding ports.
     while os.getppid() == parent:
@@ -276,8 +295,12 @@ def serve(
     global_cors: bool = False,
     reject_checksums: bool = False,
     tls: tuple[str, str] | None = None,
+    cdn: dict[str, str] | None = None,
+    ready_file: str = "",
 ) -> None:
-    """Serve moto behind the middleware until the process is terminated."""
+    """Serve moto behind the middleware until the process is terminated; once the port is
+    bound, write `ready_file` (for a caller that cannot reach the port, in another network
+    namespace)."""
     # moto reads both at import time: its port for URLs it builds to itself, and whether to put
     # flask-cors on every response, which would hide the bucket's own CORS rules.
     os.environ.setdefault("MOTO_PORT", str(port))
@@ -288,8 +311,15 @@ def serve(
 
     # Our request log replaces werkzeug's line per request, which would flood the log file.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = ControlledS3(DomainDispatcherApplication(create_backend_app), reject_checksums)
-    make_server(host, port, app, threaded=True, ssl_context=tls).serve_forever()
+    app: WSGIApplication = ControlledS3(
+        DomainDispatcherApplication(create_backend_app), reject_checksums
+    )
+    if cdn:
+        app = CdnStandIn(app, cdn)
+    server = make_server(host, port, app, threaded=True, ssl_context=tls)
+    if ready_file:
+        Path(ready_file).write_text(str(os.getpid()))
+    server.serve_forever()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -308,12 +338,21 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
     parser.add_argument("--tls-key", help="and this private key (PEM)")
+    parser.add_argument(
+        "--cdn",
+        action="append",
+        default=[],
+        metavar="HOST=BUCKET_HOST",
+        help="serve HOST as a CDN whose origin is the bucket at BUCKET_HOST (repeatable)",
+    )
+    parser.add_argument("--ready-file", default="", help="written once the port is bound")
     parser.add_argument("--exit-with-parent", action="store_true", help="for S3Server's children")
     args = parser.parse_args(argv)
     if args.exit_with_parent:
         threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
-    serve(args.host, args.port, args.global_cors, args.reject_checksums, tls)
+    cdn = dict(pair.split("=", 1) for pair in args.cdn)
+    serve(args.host, args.port, args.global_cors, args.reject_checksums, tls, cdn, args.ready_file)
 
 
 # --------------------------------------------------------------------------- test process
