@@ -15,6 +15,29 @@ from tests.support.s3server import S3Server
 
 Bake = Callable[..., Path]
 
+# The fast tier (`bash scripts/test -m fast`, about 2 minutes on two workers): what a contributor
+# runs before pushing. Whole modules by name, and single tests as "module::test" (every
+# parametrized case of it). Listed here, in one place, so the tier is easy to review and test
+# modules need no edits. No browser, no gunicorn, no Heroku build.
+FAST = {
+    "test_bake",
+    "test_documentation",
+    "test_dependencies",
+    "test_support",
+    "test_configuration_errors",
+    "test_develop::test_the_baked_projects_own_suite_passes",
+    "test_develop::test_development_is_what_the_baked_env_selects",
+    "test_project_checks::test_a_python_that_is_not_installed_is_named_never_replaced",
+    "test_security::test_the_baked_env_file_is_readable_by_its_owner_only",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.stem
+        if module in FAST or f"{module}::{item.originalname}" in FAST:
+            item.add_marker(pytest.mark.fast)
+
 
 @pytest.fixture
 def bake(cookies) -> Bake:

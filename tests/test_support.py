@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import botocore.exceptions
@@ -144,3 +145,17 @@ def test_postgres_cluster_creates_a_usable_database() -> None:
             assert conn.execute("SHOW listen_addresses").fetchone() == ("127.0.0.1",)
         root = pg.root
     assert root is not None and not root.exists()
+
+
+def test_the_fast_tier_names_only_tests_that_exist() -> None:
+    """A renamed module or test would silently leave the fast tier; this names it instead."""
+    from tests.conftest import FAST
+
+    tests = Path(__file__).parent
+    missing = []
+    for entry in sorted(FAST):
+        module, _, test = entry.partition("::")
+        path = tests / f"{module}.py"
+        if not path.exists() or (test and f"def {test}(" not in path.read_text()):
+            missing.append(entry)
+    assert missing == []
