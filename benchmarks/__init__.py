@@ -1,1 +1,1 @@
-"""Benchmarks of the template's asset pipeline; not part of the test suite (see benchmarks/README.md)."""
+"""Benchmarks of the template's asset pipeline, apart from the test suite (benchmarks/README.md)."""

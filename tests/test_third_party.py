@@ -3,7 +3,8 @@
 Real packages from PyPI with large static trees (Django REST framework's browsable API, TinyMCE)
 and templates that need apps this project does not install (django-filter's crispy-forms
 template), plus a small local app whose CSS and JS name files it does not ship, as many
-packages' do.
+packages' do, and that ships empty (0-byte) stylesheets and scripts, as some popular apps do:
+S3 answers a ranged GET of an empty object with 416, which once failed every build.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ WIDGET_CSS = """\
 .widget { background: url("../img/stripes.png"); }
 .widget-icon { background: url("../img/missing-icon.png") no-repeat; }
 """
+EMPTY_FILES = ["legacy_widgets/css/print.css", "legacy_widgets/js/placeholder.js"]
 WIDGET_JS = "document.documentElement.dataset.widgets = 'on';\n//# sourceMappingURL=widget.js.map\n"
 
 
@@ -64,6 +66,8 @@ def add_apps(app: Path) -> None:
     (widgets / "static/legacy_widgets/css/widget.css").write_text(WIDGET_CSS)
     (widgets / "static/legacy_widgets/js/widget.js").write_text(WIDGET_JS)
     (widgets / "static/legacy_widgets/img/stripes.png").write_bytes(b"\x89PNG\r\n\x1a\nstripes")
+    for empty in EMPTY_FILES:
+        (widgets / "static" / empty).write_bytes(b"")
     settings = app / "config/settings/base.py"
     listed = "".join(f'    "{name}",\n' for name in APPS)
     text = settings.read_text().replace('    "compressor",\n', f'    "compressor",\n{listed}')
@@ -100,6 +104,8 @@ def test_a_build_with_third_party_apps_passes_with_a_short_log(
     keys = [o["Key"] for page in list_pages(s3, bucket) for o in page.get("Contents", [])]
     for package_folder in ("static/rest_framework/", "static/tinymce/"):
         assert sum(key.startswith(package_folder) for key in keys) > 50, package_folder
+    for empty in EMPTY_FILES:
+        assert f"static/{empty}" in keys, empty
 
 
 def assert_missing_kept_and_present_hashed(static_root: Path) -> None:

@@ -152,8 +152,9 @@ class ControlledS3:
             "path": path,
             "query": environ.get("QUERY_STRING", ""),
             "status": None,
-            "expect": environ.get("HTTP_EXPECT"),
         }
+        if environ.get("HTTP_EXPECT"):  # logged only when sent: the publish must not send it
+            entry["expect"] = environ["HTTP_EXPECT"]
 
         def logged_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
             entry["status"] = int(status.split(" ", 1)[0])

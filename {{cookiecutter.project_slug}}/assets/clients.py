@@ -42,13 +42,15 @@ def anonymous_read_refused(bucket: str, key: str) -> str | None:
     """Read an object without credentials, as a browser does: None if allowed, else the code.
 
     A GET, not a HEAD: some stores (moto among them) check anonymous HEADs more strictly than
-    the GETs browsers send. The Range keeps the answer to one byte.
+    the GETs browsers send. The Range keeps the answer to one byte; S3 checks access before
+    the range, so a 416 (an empty object) still means the object was readable.
     """
     client = S3Storage(client_config=settings.AWS_S3_CLIENT_CONFIG).unsigned_connection
     try:
         client.meta.client.get_object(Bucket=bucket, Key=key, Range="bytes=0-0")["Body"].read()
     except ClientError as error:
-        return str(error.response.get("Error", {}).get("Code") or "refused")
+        code = str(error.response.get("Error", {}).get("Code") or "refused")
+        return None if code == "InvalidRange" else code
     return None
 
 

@@ -46,7 +46,10 @@ def test_production_names_every_missing_variable_at_once():
         ("change-me", "is a placeholder"),
         ("replace-me-with-a-long-random-string-of-at-least-fifty-chars", "is a placeholder"),
         ("short-but-random-7Hq2", "is too short (21 characters, at least 50)"),
-        ("django-insecure-" + "k3#v9!q2x8" * 5, "is Django's development key (django-insecure-...)"),
+        (
+            "django-insecure-" + "k3#v9!q2x8" * 5,
+            "is Django's development key (django-insecure-...)",
+        ),
         ("abab" * 15, "has fewer than 5 distinct characters"),
     ],
 )

@@ -74,7 +74,9 @@ AWS_S3_SIGNATURE_VERSION = "s3v4"
 # The bucket goes in the path for S3-compatible stores (MinIO and most others expect it there)
 # and for names with dots, which no TLS certificate of a virtual-hosted name would cover. Other
 # AWS buckets get the regional host name ("auto" would sign media URLs for the global one, which
-# opt-in regions do not answer).
+# opt-in regions do not answer). In us-east-1 too: boto3 signs GETs and presigned POSTs for the
+# global host `bucket.s3.amazonaws.com` there unless told to use the regional endpoint, and the
+# URLs below and the CSP name the regional one (tests/test_aws_hosts.py in the template).
 AWS_S3_ADDRESSING_STYLE = (
     "path" if AWS_S3_ENDPOINT_URL or "." in AWS_STORAGE_BUCKET_NAME else "virtual"
 )
@@ -83,7 +85,7 @@ AWS_S3_ADDRESSING_STYLE = (
 # which several S3-compatible stores reject: send checksums only where the API requires them.
 # https://github.com/jschneier/django-storages/issues/1482
 AWS_S3_CLIENT_CONFIG = Config(
-    s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+    s3={"addressing_style": AWS_S3_ADDRESSING_STYLE, "us_east_1_regional_endpoint": "regional"},
     signature_version=AWS_S3_SIGNATURE_VERSION,
     request_checksum_calculation="when_required",
     response_checksum_validation="when_required",

@@ -107,17 +107,18 @@ class Command(BaseCommand):
     ) -> Callable[[], None]:
         """Browsers must be able to read what was published: a bucket policy written for
         another prefix (AWS_LOCATION changed since prepare_bucket ran) would leave every page
-        unstyled. One anonymous GET of the smallest published file tells. With a CDN in front,
-        the bucket may rightly refuse anonymous reads, so there is nothing to check here.
+        unstyled. One anonymous GET of a file browsers certainly fetch (the smallest non-empty
+        stylesheet or script) tells. With a CDN in front, the bucket may rightly refuse
+        anonymous reads, so there is nothing to check here.
 
         If that file is on the bucket already, the GET goes out now, beside the uploads;
         otherwise once they are done. Returns the function that waits for the answer and
         stops the command if browsers are refused."""
         if settings.AWS_S3_CUSTOM_DOMAIN or not files:
             return lambda: None
-        smallest = min(files, key=lambda file: file.path.stat().st_size)
+        probe = public_read_probe(files)
         bucket, prefix = settings.AWS_STORAGE_BUCKET_NAME, settings.STATIC_LOCATION
-        key = f"{prefix}/{smallest.name}"
+        key = f"{prefix}/{probe.name}"
         early = None
         if key in remote:
             early = ThreadPoolExecutor(1).submit(anonymous_read_refused, bucket, key)
@@ -125,7 +126,7 @@ class Command(BaseCommand):
         def finish() -> None:
             refused = early.result() if early else anonymous_read_refused(bucket, key)
             if refused:
-                self.refuse(smallest.name, refused)
+                self.refuse(probe.name, refused)
 
         return finish
 
@@ -168,3 +169,13 @@ def summary_line(report: Report) -> str:
         f"Published: {len(report.uploaded)} uploaded, {report.skipped} skipped (already there), "
         f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s."
     )
+
+
+def public_read_probe(files: list[LocalFile]) -> LocalFile:
+    """The file the public-read check fetches: one that pages load (a stylesheet or script),
+    and not an empty one, which third-party apps do ship and S3 answers a ranged GET of with
+    416. Any non-empty file, then any file, where a tree has no such file."""
+    sizes = {file.name: file.path.stat().st_size for file in files}
+    loaded = [file for file in files if sizes[file.name] and file.name.endswith((".css", ".js"))]
+    candidates = loaded or [file for file in files if sizes[file.name]] or files
+    return min(candidates, key=lambda file: sizes[file.name])
