@@ -9,7 +9,8 @@ Two modes model the S3-compatible stores a user may have instead of AWS: ``--rej
 answers 400 InvalidArgument to an upload with the flexible-checksum headers or aws-chunked body
 that boto3 >= 1.36 sends by default, as several stores do (the bucket settings whose API requires
 a checksum pass), and ``--tls-cert``/``--tls-key`` serve https with the given (self-signed)
-certificate.
+certificate. ``--iam N`` enforces IAM policies once N requests have passed (create the users
+with those), authorizing S3 requests as S3 does (tests/support/iam_as_s3.py).
 
     python -m tests.support.s3server --port 9000      # or: python tests/support/s3server.py ...
 
@@ -283,6 +284,13 @@ class CdnStandIn:
         return self._app({**forwarded, "HTTP_HOST": origin}, start_response)
 
 
+def _iam_as_s3() -> Any:
+    """The sibling module, whether this file runs as a script or as tests.support.s3server."""
+    import importlib
+
+    return importlib.import_module(f"{__package__}.iam_as_s3" if __package__ else "iam_as_s3")
+
+
 def _exit_when_orphaned(parent: int) -> None:
     # A test run that dies without stop() must not leave servers behind holding ports.
     while os.getppid() == parent:
@@ -298,6 +306,7 @@ def serve(
     tls: tuple[str, str] | None = None,
     cdn: dict[str, str] | None = None,
     ready_file: str = "",
+    iam: int = 0,
 ) -> None:
     """Serve moto behind the middleware until the process is terminated; once the port is
     bound, write `ready_file` (for a caller that cannot reach the port, in another network
@@ -307,6 +316,9 @@ def serve(
     os.environ.setdefault("MOTO_PORT", str(port))
     if not global_cors:
         os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
+    if iam:
+        os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(iam)
+        _iam_as_s3().install()
     from moto.server import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
@@ -346,6 +358,13 @@ def main(argv: list[str] | None = None) -> None:
         metavar="HOST=BUCKET_HOST",
         help="serve HOST as a CDN whose origin is the bucket at BUCKET_HOST (repeatable)",
     )
+    parser.add_argument(
+        "--iam",
+        type=int,
+        default=0,
+        metavar="N",
+        help="enforce IAM policies after the first N requests (which create the users)",
+    )
     parser.add_argument("--ready-file", default="", help="written once the port is bound")
     parser.add_argument("--exit-with-parent", action="store_true", help="for S3Server's children")
     args = parser.parse_args(argv)
@@ -353,7 +372,16 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
     cdn = dict(pair.split("=", 1) for pair in args.cdn)
-    serve(args.host, args.port, args.global_cors, args.reject_checksums, tls, cdn, args.ready_file)
+    serve(
+        args.host,
+        args.port,
+        args.global_cors,
+        args.reject_checksums,
+        tls,
+        cdn,
+        args.ready_file,
+        args.iam,
+    )
 
 
 # --------------------------------------------------------------------------- test process
@@ -377,13 +405,16 @@ class S3Server:
         global_cors: bool = False,
         reject_checksums: bool = False,
         tls: tuple[Path, Path] | None = None,
+        iam: int = 0,
     ) -> None:
-        """``tls`` is a (certificate, key) pair of PEM files: the server then speaks https."""
+        """``tls`` is a (certificate, key) pair of PEM files: the server then speaks https.
+        ``iam``: enforce IAM policies once that many requests have passed."""
         self.port = port or 0
         self.startup_timeout = startup_timeout
         self.global_cors = global_cors
         self.reject_checksums = reject_checksums
         self.tls = tls
+        self.iam = iam
         # Control calls go to loopback; a proxy from the environment must never see them.
         handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
         if tls:
@@ -406,6 +437,8 @@ class S3Server:
             command.append("--global-cors")
         if self.reject_checksums:
             command.append("--reject-checksums")
+        if self.iam:
+            command += ["--iam", str(self.iam)]
         if self.tls:
             command += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
         # A file, not a pipe: nobody reads the output while tests run, and a full pipe would

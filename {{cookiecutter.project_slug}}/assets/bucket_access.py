@@ -1,28 +1,44 @@
 """Who may read the bucket: this app's statements in its policy and its rules in its CORS.
 
-Several apps can share one bucket under different AWS_LOCATIONs (review apps, staging and
-production), and its owner may have statements of their own. So prepare_bucket never replaces
-the bucket's policy or CORS configuration: it replaces only its own statements and rules, which
-it finds by their Sid and ID (both derived from the app's key prefix), and keeps the rest.
+Several apps can share one bucket under different AWS_LOCATIONs (staging and production), and
+its owner may have statements of their own. So prepare_bucket never replaces the bucket's policy
+or CORS configuration: it replaces only its own statements and rules, which it finds by their
+Sid and ID (a hash of the exact key prefix, so two prefixes never share one), and keeps the rest.
+
+Only prepare_bucket, run by the bucket's administrator, edits them. Review apps get theirs from
+the parent app's run (`prepare_bucket --review-apps ORIGIN`): one statement and one CORS rule
+for every review app's prefix, so nothing a review app runs changes the bucket's access, and no
+two review apps edit the policy at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
 from botocore.exceptions import ClientError
 
 LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+# Review apps keep their files under review-apps/<app name>/ (config/settings/production.py).
+REVIEW_APPS_PREFIX = "review-apps"
+REVIEW_APPS_STATIC = f"{REVIEW_APPS_PREFIX}/*/static"
 
 
 def _suffix(prefix: str) -> str:
-    # Statement ids and rule ids: letters and digits only, as IAM's Sid requires.
-    return re.sub(r"[^A-Za-z0-9]", "", prefix.title())
+    """Ids for Sid and CORS rule ID: letters and digits only (IAM's rule), unique per prefix."""
+    return hashlib.sha256(prefix.encode()).hexdigest()[:24]
+
+
+def legacy_ids(prefix: str) -> list[str]:
+    """The ids earlier versions derived from a prefix (title case, punctuation dropped, so
+    `pr-12` and `pr12` collided): retired when prepare_bucket writes the new ones."""
+    old = re.sub(r"[^A-Za-z0-9]", "", prefix.title())
+    return [f"PublicRead{old}", f"SiteOrigins{old}"]
 
 
 def read_statement(bucket: str, prefix: str) -> dict:
-    """Anyone may GET the objects under `prefix/`; nothing else."""
+    """Anyone may GET the objects under `prefix/` (`*` matches any one app's name); nothing else."""
     return {
         "Sid": f"PublicRead{_suffix(prefix)}",
         "Effect": "Allow",
@@ -87,5 +103,6 @@ def current_cors_rules(client, bucket: str) -> list[dict]:
         return []
 
 
-def merged_cors(current: list[dict], ours: dict) -> list[dict]:
-    return [*(rule for rule in current if rule.get("ID") != ours["ID"]), ours]
+def merged_cors(current: list[dict], ours: dict, retired: list[str] | None = None) -> list[dict]:
+    replaced = {ours["ID"], *(retired or [])}
+    return [*(rule for rule in current if rule.get("ID") not in replaced), ours]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from assets.iam import permission_hint
 from assets.publish import local_files
 
 INDEX_FOLDER = "releases"
@@ -102,9 +103,10 @@ def delete_objects(client, bucket: str, keys: list[str]) -> None:
         answer = client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
         if answer.get("Errors"):
             first = answer["Errors"][0]
+            denied = permission_hint("DeleteObjects") if first.get("Code") == "AccessDenied" else ""
             raise PruneError(
                 f"{len(answer['Errors'])} object(s) were not deleted, such as "
-                f"{first.get('Key')} ({first.get('Code')}: {first.get('Message')})"
+                f"{first.get('Key')} ({first.get('Code')}: {first.get('Message')}). {denied}"
             )
 
 

@@ -43,9 +43,6 @@ class Command(collectstatic.Command):
         if publishing:
             # Before the publish, which uploads the index with the files (assets/releases.py).
             write_release_index(Path(settings.STATIC_ROOT), release_id())
-            # A review app's own prefix is new: browsers may read it only once prepared.
-            if getattr(settings, "REVIEW_APP_LOCATION", ""):
-                call_command("prepare_bucket", verbosity=options["verbosity"])
             call_command("publish_static", verbosity=options["verbosity"], listing=listing)
 
     def compress(self, verbosity: int) -> None:

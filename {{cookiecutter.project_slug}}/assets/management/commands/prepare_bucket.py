@@ -11,6 +11,10 @@ store.
 5. checks the outcome: uploads a small file under the static prefix and reads it back without
    credentials, as a browser would.
 
+With `--review-apps ORIGIN ...` (run on the pipeline's parent app, once), it also makes every
+review app's static prefix (review-apps/*/static/) readable and lets ORIGIN read it (one `*` is
+allowed: https://my-site-pr-*.herokuapp.com), so review apps need object rights only.
+
 Stores lack some of these APIs (MinIO, R2, B2 and others have no public-access block, some no
 policies or CORS). Each step the store refuses is one line saying what it was for and what to do
 instead; the command fails only when the bucket cannot be used.
@@ -19,6 +23,7 @@ instead; the command fails only when the bucket cannot be used.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,9 +32,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from assets.bucket_access import (
+    REVIEW_APPS_STATIC,
     cors_rule,
     current_cors_rules,
     current_policy,
+    legacy_ids,
     merged_cors,
     merged_policy,
     read_statement,
@@ -47,6 +54,16 @@ class Step:
     run: Callable[[], object]
 
 
+def check_origin(origin: str) -> str:
+    """An origin as S3's CORS rules take it: scheme and host, at most one `*`, no path."""
+    if not re.fullmatch(r"https?://[A-Za-z0-9.*-]+(:[0-9]+)?", origin) or origin.count("*") > 1:
+        raise SystemExit(
+            f"--review-apps {origin!r} is not an origin: give the scheme and host, with at most "
+            "one *, such as https://my-site-pr-*.herokuapp.com"
+        )
+    return origin
+
+
 def error_code(error: ClientError) -> str:
     details = error.response.get("Error", {})
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
@@ -56,7 +73,24 @@ def error_code(error: ClientError) -> str:
 class Command(BaseCommand):
     help = "Create the S3 bucket if needed, set its public-read policy and CORS, and check both."
 
-    def handle(self, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--review-apps",
+            nargs="+",
+            default=[],
+            metavar="ORIGIN",
+            help="also prepare every review app's static files, read from these origins "
+            "(https://my-site-pr-*.herokuapp.com)",
+        )
+
+    def handle(self, *, review_apps: list[str], **options) -> None:
+        if getattr(settings, "REVIEW_APP_LOCATION", ""):
+            raise SystemExit(
+                "A review app needs no bucket setup, and its keys should not have the rights: "
+                "run python manage.py prepare_bucket --review-apps ORIGIN once on the "
+                "pipeline's parent app (README, Review apps)."
+            )
+        self.review_origins = [check_origin(origin) for origin in review_apps]
         self.bucket = settings.AWS_STORAGE_BUCKET_NAME
         self.client = bucket_client(workers=1)
         try:
@@ -77,7 +111,8 @@ class Command(BaseCommand):
         # Media is public only when MEDIA_PUBLIC says so; otherwise it is read through signed URLs.
         if settings.MEDIA_PUBLIC:
             public.append(settings.MEDIA_LOCATION)
-        readable = " and ".join(f"{prefix}/" for prefix in public)
+        review = [REVIEW_APPS_STATIC] if self.review_origins else []
+        readable = " and ".join(f"{prefix}/" for prefix in public + review)
         origins = settings.CORS_ALLOWED_ORIGINS or site_origins(
             settings.ALLOWED_HOSTS, settings.CSRF_TRUSTED_ORIGINS
         )
@@ -100,14 +135,27 @@ class Command(BaseCommand):
                 f"the bucket policy makes {readable} readable by anyone; this app's other "
                 "prefixes stay private, other statements are kept",
                 f"make {readable} publicly readable {console}; keep the rest private",
-                lambda: self.merge_policy(public),
+                lambda: self.merge_policy(public + review),
             ),
             Step(
                 f"a CORS rule lets {', '.join(origins)} read the files with GET and HEAD",
                 f"allow GET and HEAD from the site's origins in the bucket's CORS rules {console}; "
                 "without it web fonts from the bucket do not load",
-                lambda: self.merge_cors(origins),
+                lambda: self.merge_cors(settings.STATIC_LOCATION, origins),
             ),
+            *self.review_apps_cors(),
+        ]
+
+    def review_apps_cors(self) -> list[Step]:
+        if not self.review_origins:
+            return []
+        origins = ", ".join(self.review_origins)
+        return [
+            Step(
+                f"a CORS rule lets review apps at {origins} read their files",
+                f"allow GET and HEAD from {origins} in the bucket's CORS rules",
+                lambda: self.merge_cors(REVIEW_APPS_STATIC, self.review_origins),
+            )
         ]
 
     def merge_policy(self, public: list[str]) -> None:
@@ -115,12 +163,13 @@ class Command(BaseCommand):
         ours = [read_statement(self.bucket, prefix) for prefix in public]
         private = [settings.MEDIA_LOCATION] if not settings.MEDIA_PUBLIC else []
         retired = [read_statement(self.bucket, prefix)["Sid"] for prefix in private]
+        retired += [sid for prefix in public + private for sid in legacy_ids(prefix)]
         policy = merged_policy(current, ours, retired)
         self.client.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(policy))
 
-    def merge_cors(self, origins: list[str]) -> None:
+    def merge_cors(self, prefix: str, origins: list[str]) -> None:
         current = current_cors_rules(self.client, self.bucket)
-        rules = merged_cors(current, cors_rule(settings.STATIC_LOCATION, origins))
+        rules = merged_cors(current, cors_rule(prefix, origins), legacy_ids(prefix))
         self.client.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={"CORSRules": rules})
 
     def try_step(self, step: Step) -> bool:

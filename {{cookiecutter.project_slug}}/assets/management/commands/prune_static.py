@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from assets.clients import bucket_client
+from assets.iam import missing_permission
 from assets.publish import AWS_ERRORS, local_files
 from assets.releases import PruneError, delete_objects, plan_prune
 
@@ -50,7 +51,8 @@ class Command(BaseCommand):
             if options["apply"]:
                 delete_objects(client, bucket, [item.key for item in plan.delete])
         except (PruneError, *AWS_ERRORS) as error:
-            raise SystemExit(f"Pruning s3://{bucket}/{prefix}/ failed: {error}") from None
+            hint = missing_permission(error)
+            raise SystemExit(f"Pruning s3://{bucket}/{prefix}/ failed: {error}. {hint}") from None
 
     def running_release(self) -> set[str]:
         root = Path(settings.STATIC_ROOT)

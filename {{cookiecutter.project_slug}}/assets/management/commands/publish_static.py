@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand
 
 from assets.cdn import invalidate
 from assets.clients import anonymous_read_refused, bucket_client, cloudfront_client
+from assets.iam import missing_permission
 from assets.publish import (
     STATIC_MANIFEST,
     LocalFile,
@@ -91,11 +92,14 @@ class Command(BaseCommand):
                 files,
             )
         except PublishError as error:
+            check = missing_permission(error) or (
+                "Check AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and the credentials."
+            )
             raise SystemExit(
                 f"Publishing static files to s3://{bucket}/{prefix}/ failed: {error}\n"
                 "The site is unaffected: the running release serves its own, complete files. "
-                "Check AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL and the credentials, then "
-                "run python manage.py publish_static; files that already arrived are skipped."
+                f"{check} Then run python manage.py publish_static; files that already arrived "
+                "are skipped."
             ) from error
         self.stdout.write(self.style.SUCCESS(summary_line(report)))
         check_public_read()
@@ -131,12 +135,21 @@ class Command(BaseCommand):
         return finish
 
     def refuse(self, name: str, refused: str) -> None:
+        if getattr(settings, "REVIEW_APP_LOCATION", ""):
+            fix = (
+                "every review app's files readable: on the pipeline's parent app, run python "
+                "manage.py prepare_bucket --review-apps https://<app prefix>-pr-*.herokuapp.com "
+                "once (README, Review apps)"
+            )
+        else:
+            fix = (
+                f"{settings.STATIC_LOCATION}/ publicly readable: run python manage.py "
+                "prepare_bucket with these config vars and an admin's keys"
+            )
         raise SystemExit(
             f"The files are published, but browsers cannot read them ({refused} for "
             f"{settings.STATIC_URL}{name}), so pages would show without styles, scripts or "
-            f"images. Make {settings.STATIC_LOCATION}/ publicly readable: run python manage.py "
-            "prepare_bucket with these config vars (heroku run python manage.py "
-            "prepare_bucket), then release again."
+            f"images. Make {fix}, then release again."
         )
 
     def invalidate(self, prefix: str, names: list[str]) -> None:
