@@ -20,7 +20,11 @@ from tests.support.project import CACHE_DIR, PROJECT_TEMPLATE, TEMPLATE_ROOT, in
 EXTRA_REQUIREMENTS = ("Collectfasta==3.3.5",)
 # The default bake's pins and Python (cookiecutter.json's first django_version and python_version).
 _OPTIONS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
-_DEPENDENCIES = PROJECT_TEMPLATE / "dependencies" / f"django-{_OPTIONS['django_version'][0]}"
+_DEPENDENCIES = (
+    PROJECT_TEMPLATE
+    / "dependencies"
+    / f"django-{_OPTIONS['django_version'][0]}-{_OPTIONS['static_hosting'][0]}"
+)
 REQUIREMENTS = _DEPENDENCIES / "requirements.txt"
 PYTHON = _OPTIONS["python_version"][0]
 IN_PROJECT = Path(__file__).resolve().parent / "inproject"

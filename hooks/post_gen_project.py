@@ -1,8 +1,8 @@
 """Finish the baked project: keep the chosen dependency files, write `.env`, say what to do next.
 
-`dependencies/` holds pinned files for every Django version and both managers (made by the
-template's scripts/lock.py). The chosen ones move to the root and the rest go, as whole files:
-Heroku's buildpack refuses a project with more than one package manager's files.
+`dependencies/` holds pinned files for every Django version and static_hosting value, for both
+managers (made by the template's scripts/lock.py). The chosen ones move to the root and the rest
+go, as whole files: Heroku's buildpack refuses a project with more than one manager's files.
 
 `static_hosting` decides who serves static files: the bucket (publish_static, prune_static) or
 the web process (WhiteNoise); the other value's files go, as whole files too.
@@ -28,9 +28,12 @@ HOSTING_FILES = {
     "s3": ["assets/whitenoise_files.py", "tests/test_whitenoise_build.py"],
     "whitenoise": [
         "assets/cdn.py",
+        "assets/publish.py",
+        "assets/release_indexes.py",
         "assets/management/commands/publish_static.py",
         "assets/management/commands/prune_static.py",
         "tests/test_production_build.py",
+        "tests/test_publish.py",
     ],
 }
 
@@ -55,8 +58,8 @@ Then open http://127.0.0.1:8000/ ; README.md explains production and Heroku.
 """
 
 
-def keep_dependency_files(django_version: str, manager: str) -> None:
-    chosen = Path("dependencies") / f"django-{django_version}"
+def keep_dependency_files(django_version: str, manager: str, hosting: str) -> None:
+    chosen = Path("dependencies") / f"django-{django_version}-{hosting}"
     for name in MANAGER_FILES[manager]:
         (chosen / name).rename(name)
     shutil.rmtree("dependencies")
@@ -80,7 +83,7 @@ def write_private(path: Path, text: str) -> None:
 
 
 def main() -> None:
-    keep_dependency_files(DJANGO_VERSION, DEPENDENCY_MANAGER)
+    keep_dependency_files(DJANGO_VERSION, DEPENDENCY_MANAGER, STATIC_HOSTING)
     remove_unused_hosting_files(STATIC_HOSTING)
     write_private(Path(".env"), ENV_FILE.format(secret_key=secret_key()))
     print(NEXT_STEPS.format(slug=Path.cwd().name, install=INSTALL[DEPENDENCY_MANAGER]))

@@ -1,8 +1,9 @@
 """Pin the baked projects' dependencies: one run writes every lock and requirements file.
 
 The top-level dependencies of each Django version are listed once, in cookiecutter.json's
-`_dependencies`. For each version this resolves them with uv (the newest releases that fit) into
-`{{cookiecutter.project_slug}}/dependencies/django-<version>/`:
+`_dependencies`, with the few that only one `static_hosting` value uses under `hosting`. For each
+version and value this resolves them with uv (the newest releases that fit) into
+`{{cookiecutter.project_slug}}/dependencies/django-<version>-<static_hosting>/`:
 
 - `uv.lock`, for projects baked with `dependency_manager=uv` (its project name is left as a
   cookiecutter variable, since uv records it);
@@ -40,9 +41,10 @@ def dependencies() -> dict[str, dict[str, object]]:
     return json.loads((ROOT / "cookiecutter.json").read_text())["_dependencies"]
 
 
-def pyproject(name: str, spec: dict[str, object]) -> str:
+def pyproject(name: str, spec: dict[str, object], hosting: str) -> str:
     """The parts of the baked project's pyproject.toml that uv records in the lock."""
-    production = "".join(f'    "{item}",\n' for item in spec["production"])
+    wanted = [*spec["production"], *spec["hosting"][hosting]]
+    production = "".join(f'    "{item}",\n' for item in wanted)
     dev = "".join(f'    "{item}",\n' for item in spec["dev"])
     return (
         f'[project]\nname = "{name}"\nversion = "0.1.0"\n'
@@ -87,26 +89,29 @@ def requirements(cwd: Path) -> tuple[str, str]:
     )
 
 
-def lock(version: str, spec: dict[str, object], work: Path) -> None:
-    (work / "pyproject.toml").write_text(pyproject(LOCK_NAME, spec))
+def lock(version: str, spec: dict[str, object], hosting: str, work: Path) -> None:
+    (work / "pyproject.toml").write_text(pyproject(LOCK_NAME, spec, hosting))
     uv("lock", "--quiet", "--python", interpreter(str(spec["python"])), cwd=work)
-    target = OUTPUT / f"django-{version}"
+    target = OUTPUT / f"django-{version}-{hosting}"
     target.mkdir(parents=True, exist_ok=True)
     locked = (work / "uv.lock").read_text()
     (target / "uv.lock").write_text(locked.replace(f'"{LOCK_NAME}"', f'"{PROJECT_NAME}"'))
     production, dev = requirements(work)
     (target / "requirements.txt").write_text(production)
     (target / "requirements-dev.txt").write_text(dev)
-    print(f"Django {version}: {len(production.splitlines()) - 1} production pins -> {target}")
+    pinned = len(production.splitlines()) - 1
+    print(f"Django {version}, {hosting}: {pinned} production pins -> {target}")
 
 
 def main() -> None:
+    shutil.rmtree(OUTPUT, ignore_errors=True)
     for version, spec in dependencies().items():
-        work = Path(tempfile.mkdtemp(prefix=f"lock-{version}-"))
-        try:
-            lock(version, spec, work)
-        finally:
-            shutil.rmtree(work)
+        for hosting in spec["hosting"]:
+            work = Path(tempfile.mkdtemp(prefix=f"lock-{version}-{hosting}-"))
+            try:
+                lock(version, spec, hosting, work)
+            finally:
+                shutil.rmtree(work)
 
 
 if __name__ == "__main__":

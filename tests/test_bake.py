@@ -60,9 +60,17 @@ def assert_clean_project(path: Path, manager: str = "pip") -> None:
 
 # Files only one static_hosting value uses; the hook removes the other's as whole files.
 HOSTING_ONLY = {
-    "s3": {"assets/management/commands/publish_static.py", "tests/test_production_build.py"},
+    "s3": {
+        "assets/publish.py",
+        "assets/release_indexes.py",
+        "assets/management/commands/publish_static.py",
+        "tests/test_production_build.py",
+        "tests/test_publish.py",
+    },
     "whitenoise": {"assets/whitenoise_files.py", "tests/test_whitenoise_build.py"},
 }
+# Packages only one value installs.
+HOSTING_PACKAGES = {"s3": set(), "whitenoise": {"whitenoise", "brotli"}}
 
 
 @pytest.mark.parametrize("hosting", OPTIONS["static_hosting"])
@@ -75,6 +83,10 @@ def test_every_static_hosting(bake, hosting):
     settings = (path / "config/settings/production.py").read_text()
     assert ("WhiteNoiseMiddleware" in settings) == (hosting == "whitenoise")
     assert ("publish_static" in (path / "Procfile").read_text()) == (hosting == "s3")
+    pinned = {line.split("==")[0] for line in (path / "requirements.txt").read_text().splitlines()}
+    assert HOSTING_PACKAGES[hosting] <= pinned
+    assert not HOSTING_PACKAGES[other] & pinned, "the other value's packages are installed"
+    assert not list(path.glob("dependencies*"))
 
 
 def test_default_bake_is_complete_and_clean(bake):
@@ -102,7 +114,9 @@ def test_every_django_version_with_every_dependency_manager(bake, django, manage
     wanted = OPTIONS["_dependencies"][django]
     assert pyproject["project"]["requires-python"] == f">={wanted['python']}"
     if manager == "uv":
-        assert pyproject["project"]["dependencies"] == wanted["production"]
+        assert (
+            pyproject["project"]["dependencies"] == wanted["production"] + wanted["hosting"]["s3"]
+        )
         assert pyproject["dependency-groups"]["dev"] == wanted["dev"]
         pins = {
             p["name"]: p["version"]

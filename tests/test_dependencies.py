@@ -30,6 +30,10 @@ from tests.support.project import (
 
 OPTIONS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
 DJANGO_VERSIONS = OPTIONS["django_version"]
+# Every pinned set: each Django version with each static_hosting value.
+PIN_SETS = [
+    (django, hosting) for django in DJANGO_VERSIONS for hosting in OPTIONS["static_hosting"]
+]
 # Heroku's CPython 3.14 on its x86-64 stacks (Ubuntu 22.04 and 24.04: glibc 2.35 and newer).
 PYTHON_3_14 = ["--python-version", "3.14", "--implementation", "cp", "--abi", "cp314"]
 PLATFORMS = [f"manylinux_2_{glibc}_x86_64" for glibc in range(35, 4, -1)]
@@ -52,8 +56,8 @@ def load_lock_script():
     return module
 
 
-def shipped(django: str, name: str) -> str:
-    return (PROJECT_TEMPLATE / "dependencies" / f"django-{django}" / name).read_text()
+def shipped(django: str, hosting: str, name: str) -> str:
+    return (PROJECT_TEMPLATE / "dependencies" / f"django-{django}-{hosting}" / name).read_text()
 
 
 def pins(requirements: str) -> dict[str, str]:
@@ -66,12 +70,16 @@ def pins(requirements: str) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("django", DJANGO_VERSIONS)
+@pytest.mark.parametrize(("django", "hosting"), PIN_SETS)
 def test_shipped_lock_and_requirements_are_what_scripts_lock_makes_from_the_list(
-    django: str, tmp_path: Path
+    django: str, hosting: str, tmp_path: Path
 ):
     project = bake_project(
-        tmp_path, django_version=django, dependency_manager="uv", python_version="3.13"
+        tmp_path,
+        django_version=django,
+        dependency_manager="uv",
+        python_version="3.13",
+        static_hosting=hosting,
     )
     python = interpreter("3.13")
     # uv's own check: the lock resolves the pyproject's dependencies, which are the list's.
@@ -82,23 +90,23 @@ def test_shipped_lock_and_requirements_are_what_scripts_lock_makes_from_the_list
     assert checked.returncode == 0, checked.stderr
 
     production, dev = load_lock_script().requirements(project)
-    assert shipped(django, "requirements.txt") == production
-    assert shipped(django, "requirements-dev.txt") == dev
+    assert shipped(django, hosting, "requirements.txt") == production
+    assert shipped(django, hosting, "requirements-dev.txt") == dev
 
     pinned = pins(production) | pins(dev)
     wanted = OPTIONS["_dependencies"][django]
-    for line in wanted["production"] + wanted["dev"]:
+    for line in wanted["production"] + wanted["hosting"][hosting] + wanted["dev"]:
         requirement = Requirement(line)
         version = pinned[canonicalize_name(requirement.name)]
         assert requirement.specifier.contains(version), f"{line} pinned at {version}"
     assert pinned["django"].startswith(f"{django}.")
 
 
-def target_pins(django: str) -> dict[str, str]:
+def target_pins(django: str, hosting: str) -> dict[str, str]:
     """Every pin of both requirements files that applies to CPython 3.14 on Linux."""
     found = {}
     for name in ("requirements.txt", "requirements-dev.txt"):
-        for line in shipped(django, name).splitlines():
+        for line in shipped(django, hosting, name).splitlines():
             if "==" not in line or line.startswith("#"):
                 continue
             requirement = Requirement(line)
@@ -115,11 +123,11 @@ def usable_on_3_14(file: Path) -> bool:
     return bool(parse_wheel_filename(file.name)[3] & TAGS_3_14)
 
 
-@pytest.mark.parametrize("django", DJANGO_VERSIONS)
-def test_every_pin_has_a_distribution_for_python_3_14(django: str, tmp_path: Path):
+@pytest.mark.parametrize(("django", "hosting"), PIN_SETS)
+def test_every_pin_has_a_distribution_for_python_3_14(django: str, hosting: str, tmp_path: Path):
     """pip fetches, for CPython 3.14 on Heroku's platform, the wheel of each pin, or its source
     where no wheel fits (pip reads an sdist's metadata by building it with this Python)."""
-    wanted = target_pins(django)
+    wanted = target_pins(django, hosting)
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("".join(f"{name}=={version}\n" for name, version in wanted.items()))
     download = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check"]

@@ -19,9 +19,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
-from botocore.exceptions import BotoCoreError, ClientError
+
+from assets.bucket_objects import AWS_ERRORS
+from assets.release_id import RELEASE_FILES, STATIC_MANIFEST
 
 # Files at least this large go up in parts of this size; their ETag is then the MD5 of the parts'
 # MD5s plus "-<parts>", which local_etag() reproduces.
@@ -36,10 +37,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # Unhashed names can change content on the next deploy: let caches check back soon.
 REVALIDATE = "public, max-age=300"
 
-# The manifests belong to the build that made them; they stay in its STATIC_ROOT (the slug).
-STATIC_MANIFEST = "staticfiles.json"
-COMPRESS_MANIFEST = "CACHE/manifest.json"
-RELEASE_FILES = (STATIC_MANIFEST, COMPRESS_MANIFEST)
 
 # Types the platform's mimetypes table may lack or get wrong (it varies with the machine's
 # /etc/mime.types); browsers refuse a script or font served with the wrong one.
@@ -147,10 +144,6 @@ def needs_upload(file: LocalFile, remote_etag: str | None) -> bool:
     if remote_etag is None:
         return True
     return not file.immutable and local_etag(file.path) != remote_etag
-
-
-# What a failed request can raise: botocore's errors, and boto3's wrapper around them for uploads.
-AWS_ERRORS = (BotoCoreError, ClientError, Boto3Error)
 
 
 class PublishError(Exception):

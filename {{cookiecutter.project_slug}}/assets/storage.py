@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 MISSING_TARGET = (ValueError, SuspiciousFileOperation)
 
 
-class ManifestStaticFilesStorage(storage.ManifestStaticFilesStorage):
+class LenientManifestStorage(storage.ManifestStaticFilesStorage):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Post-processing makes several passes over CSS: warn once per reference.

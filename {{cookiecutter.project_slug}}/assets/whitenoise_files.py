@@ -13,10 +13,10 @@ from pathlib import Path
 from whitenoise.compress import Compressor
 from whitenoise.storage import CompressedManifestStaticFilesStorage as WhiteNoiseStorage
 
-from assets.storage import ManifestStaticFilesStorage
+from assets.storage import LenientManifestStorage
 
 
-class CompressedManifestStaticFilesStorage(ManifestStaticFilesStorage, WhiteNoiseStorage):
+class LenientCompressedManifestStorage(LenientManifestStorage, WhiteNoiseStorage):
     """This project's manifest storage (warnings for missing references) plus WhiteNoise's
     compression."""
 

@@ -6,11 +6,11 @@ import logging
 from django.core.management.base import OutputWrapper
 
 from assets.compress_log import CompressLog
-from assets.storage import ManifestStaticFilesStorage
+from assets.storage import LenientManifestStorage
 
 
-def post_process(root, files: dict[str, str]) -> ManifestStaticFilesStorage:
-    storage = ManifestStaticFilesStorage(location=root, base_url="/static/")
+def post_process(root, files: dict[str, str]) -> LenientManifestStorage:
+    storage = LenientManifestStorage(location=root, base_url="/static/")
     for name, content in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(content)

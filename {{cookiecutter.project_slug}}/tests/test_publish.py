@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from assets.publish import PART_SIZE, local_etag, local_files, needs_upload
+from assets.release_indexes import write_release_index
 
 
 def md5(data: bytes):
@@ -69,3 +70,16 @@ def test_content_type_and_cache_control(tmp_path):
     assert types["js/a.js"][0] == "text/javascript"
     assert types["js/a.js.map"][0] == "application/json"
     assert types["x.unknown"] == ("application/octet-stream", "public, max-age=300")
+
+
+def test_the_release_index_lists_what_the_build_publishes(tmp_path):
+    (tmp_path / "css").mkdir()
+    for name in ("css/site.css", "css/site.0123456789ab.css"):
+        (tmp_path / name).write_text("body {}")
+    manifest = {"paths": {"css/site.css": "css/site.0123456789ab.css"}}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    first = write_release_index(tmp_path, "r1").read_bytes()
+    index = json.loads(first)
+    assert index == {"release": "r1", "names": ["css/site.0123456789ab.css", "css/site.css"]}
+    # The same bytes on a rebuild, so the publish never uploads it again.
+    assert write_release_index(tmp_path, "r1").read_bytes() == first

@@ -5,7 +5,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import Storage, storages
 from django.http import HttpRequest
 
-from assets.release import release_id
+from assets.release_id import release_id
 
 Detail = tuple[str, str, str]  # label, value, what it means
 

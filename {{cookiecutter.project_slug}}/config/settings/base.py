@@ -154,7 +154,7 @@ STORAGES = {
 # how long one S3 request may take before it is retried.
 ASSETS_PUBLISH_TO_S3 = False
 ASSETS_PUBLISH_TIMEOUT = config("ASSETS_PUBLISH_TIMEOUT", default=60, cast=int)
-# Shown on the development start page and used to label a publish; see assets/release.py.
+# Shown on the development start page and used to label a publish; see assets/release_id.py.
 RELEASE_ID = config("RELEASE_ID", default="") or config("SOURCE_VERSION", default="")
 
 # --- django-compressor ------------------------------------------------------------------------

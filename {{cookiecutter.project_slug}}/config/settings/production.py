@@ -153,7 +153,7 @@ STATIC_LOCATION = _prefix("static")
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or f"{_bucket_url()}/{STATIC_LOCATION}/"
 ASSETS_PUBLISH_TO_S3 = True
 # prune_static keeps every file the newest this-many releases reference (each build writes an
-# index of its files, assets/releases.py): a rollback within them finds all of its files.
+# index of its files, assets/release_indexes.py): a rollback within them finds all of its files.
 STATIC_RELEASES_KEPT = env.optional_integer("STATIC_RELEASES_KEPT", default=5, minimum=2)
 # Optional: invalidate the changed unhashed paths on this CloudFront distribution after a publish.
 CLOUDFRONT_DISTRIBUTION_ID = config("CLOUDFRONT_DISTRIBUTION_ID", default="")
@@ -190,9 +190,9 @@ STORAGES = {
     # third-party stylesheet's missing image) is a warning instead of a failed build.
 {%- if cookiecutter.static_hosting == "whitenoise" %}
     # The same, plus WhiteNoise's gzip and Brotli copies of every text file.
-    "staticfiles": {"BACKEND": "assets.whitenoise_files.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "assets.whitenoise_files.LenientCompressedManifestStorage"},
 {%- else %}
-    "staticfiles": {"BACKEND": "assets.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "assets.storage.LenientManifestStorage"},
 {%- endif %}
 }
 

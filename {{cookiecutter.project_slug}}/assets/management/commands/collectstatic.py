@@ -18,8 +18,7 @@ from django.contrib.staticfiles.management.commands import collectstatic
 from django.core.management import call_command
 
 from assets.compress_log import CompressLog
-from assets.release import release_id
-from assets.releases import write_release_index
+from assets.release_id import release_id
 
 
 class Command(collectstatic.Command):
@@ -41,7 +40,10 @@ class Command(collectstatic.Command):
 
                 compress_bundles(Path(settings.STATIC_ROOT))
         if publishing:
-            # Before the publish, which uploads the index with the files (assets/releases.py).
+            # Only where static files go to S3 (static_hosting=s3), which has the module.
+            from assets.release_indexes import write_release_index
+
+            # Before the publish, which uploads the index with its files.
             write_release_index(Path(settings.STATIC_ROOT), release_id())
             call_command("publish_static", verbosity=options["verbosity"], listing=listing)
 

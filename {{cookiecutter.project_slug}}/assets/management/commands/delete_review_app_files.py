@@ -13,10 +13,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from assets.bucket_objects import AWS_ERRORS, BucketError, delete_objects, list_objects
 from assets.clients import bucket_client
 from assets.iam import missing_permission
-from assets.publish import AWS_ERRORS
-from assets.releases import PruneError, delete_objects, list_objects
 
 
 class Command(BaseCommand):
@@ -35,7 +34,7 @@ class Command(BaseCommand):
         try:
             objects = list_objects(client, bucket, prefix)
             delete_objects(client, bucket, [item.key for item in objects])
-        except (PruneError, *AWS_ERRORS) as error:
+        except (BucketError, *AWS_ERRORS) as error:
             hint = missing_permission(error)
             raise SystemExit(f"Deleting s3://{bucket}/{prefix}/ failed: {error}. {hint}") from None
         size = sum(item.size for item in objects) / 1e6

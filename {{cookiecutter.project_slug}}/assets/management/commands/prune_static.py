@@ -1,7 +1,7 @@
 """Delete the static files that none of the last STATIC_RELEASES_KEPT releases reference.
 
 Dry run by default: it prints what it would delete. `--apply` deletes. What stays:
-- every name listed by the newest STATIC_RELEASES_KEPT release indexes (assets/releases.py),
+- every name listed by the newest STATIC_RELEASES_KEPT release indexes (assets/release_indexes.py),
   so a rollback or a rolling deploy within that many releases finds all of its files;
 - every name of the release running this command (its own STATIC_ROOT), even after a rollback
   to a release older than those;
@@ -17,10 +17,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from assets.bucket_objects import AWS_ERRORS, BucketError, delete_objects
 from assets.clients import bucket_client
 from assets.iam import missing_permission
-from assets.publish import AWS_ERRORS, local_files
-from assets.releases import PruneError, delete_objects, plan_prune
+from assets.publish import local_files
+from assets.release_indexes import plan_prune
 
 
 class Command(BaseCommand):
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             self.report(plan, bucket, prefix, options["apply"])
             if options["apply"]:
                 delete_objects(client, bucket, [item.key for item in plan.delete])
-        except (PruneError, *AWS_ERRORS) as error:
+        except (BucketError, *AWS_ERRORS) as error:
             hint = missing_permission(error)
             raise SystemExit(f"Pruning s3://{bucket}/{prefix}/ failed: {error}. {hint}") from None
 

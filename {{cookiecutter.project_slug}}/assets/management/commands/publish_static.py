@@ -23,7 +23,6 @@ from assets.cdn import invalidate
 from assets.clients import anonymous_read_refused, bucket_client, cloudfront_client
 from assets.iam import missing_permission
 from assets.publish import (
-    STATIC_MANIFEST,
     LocalFile,
     PublishError,
     Report,
@@ -32,7 +31,7 @@ from assets.publish import (
     local_files,
     publish,
 )
-from assets.release import release_id
+from assets.release_id import STATIC_MANIFEST, release_id
 
 # Uploads in flight at once (and connections in the client's pool). Far from S3 each upload
 # mostly waits for its answer: at 50 ms a round trip, 16 kept a cold publish at 18.2 s where 64

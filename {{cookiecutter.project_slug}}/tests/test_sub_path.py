@@ -1,22 +1,6 @@
-"""The release index that pruning relies on, and the sub-path middleware of runserver."""
+"""The sub-path middleware of runserver."""
 
-import json
-
-from assets.releases import write_release_index
 from config.sub_path import SubPathMiddleware, sub_path
-
-
-def test_the_release_index_lists_what_the_build_publishes(tmp_path):
-    (tmp_path / "css").mkdir()
-    for name in ("css/site.css", "css/site.0123456789ab.css"):
-        (tmp_path / name).write_text("body {}")
-    manifest = {"paths": {"css/site.css": "css/site.0123456789ab.css"}}
-    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
-    first = write_release_index(tmp_path, "r1").read_bytes()
-    index = json.loads(first)
-    assert index == {"release": "r1", "names": ["css/site.0123456789ab.css", "css/site.css"]}
-    # The same bytes on a rebuild, so the publish never uploads it again.
-    assert write_release_index(tmp_path, "r1").read_bytes() == first
 
 
 def seen_by_app(prefix: str, environ: dict) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from assets.iam import permission_hint
+from assets.bucket_objects import StoredObject, list_objects
 from assets.publish import local_files
 
 INDEX_FOLDER = "releases"
@@ -31,24 +31,6 @@ def write_release_index(root: Path, release: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"release": release, "names": names}, indent=0) + "\n")
     return path
-
-
-@dataclass(frozen=True)
-class StoredObject:
-    key: str
-    size: int
-    modified: datetime
-
-
-def list_objects(client, bucket: str, prefix: str) -> list[StoredObject]:
-    """Every object under `prefix/` (the slash keeps `static2/` out of `static`'s listing)."""
-    found = []
-    for page in client.get_paginator("list_objects_v2").paginate(
-        Bucket=bucket, Prefix=f"{prefix}/"
-    ):
-        for item in page.get("Contents", []):
-            found.append(StoredObject(item["Key"], item["Size"], item["LastModified"]))
-    return found
 
 
 @dataclass
@@ -94,21 +76,3 @@ def plan_prune(
         else:
             plan.delete.append(item)
     return plan
-
-
-def delete_objects(client, bucket: str, keys: list[str]) -> None:
-    """Delete in batches of 1,000, the most one DeleteObjects request takes."""
-    for start in range(0, len(keys), 1000):
-        batch = [{"Key": key} for key in keys[start : start + 1000]]
-        answer = client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
-        if answer.get("Errors"):
-            first = answer["Errors"][0]
-            denied = permission_hint("DeleteObjects") if first.get("Code") == "AccessDenied" else ""
-            raise PruneError(
-                f"{len(answer['Errors'])} object(s) were not deleted, such as "
-                f"{first.get('Key')} ({first.get('Code')}: {first.get('Message')}). {denied}"
-            )
-
-
-class PruneError(Exception):
-    """Listing, reading an index or deleting failed (after the client's retries)."""

@@ -7,7 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from assets.publish import RELEASE_FILES
+# The manifests belong to the build that made them; they stay in its STATIC_ROOT (the slug).
+STATIC_MANIFEST = "staticfiles.json"
+COMPRESS_MANIFEST = "CACHE/manifest.json"
+RELEASE_FILES = (STATIC_MANIFEST, COMPRESS_MANIFEST)
 
 
 def release_id(static_root: Path | None = None) -> str:
