@@ -19,7 +19,7 @@ import boto3
 import pytest
 import requests
 
-from tests.support.heroku import dyno_env, procfile, run_process
+from tests.support.heroku import release
 from tests.support.pages import csrf_token
 from tests.support.production import config_vars, new_bucket_name
 from tests.support.project import Project
@@ -136,9 +136,8 @@ def test_a_whole_deploy_runs_on_the_app_policy(
     env = {**setup.env, "STATIC_RELEASES_KEPT": "2"}
     access = bucket_access(iam_s3, setup)
     publish(project, env)
-    dyno = dyno_env(project.path, project.venv, env)
-    release = run_process(project.path, procfile(project.path)["release"], dyno)
-    assert release.returncode == 0, release.stdout + release.stderr
+    released = release(project.path, project.venv, env)
+    assert released.returncode == 0, released.stdout + released.stderr
     create_staff(project, env)
     with web(project, env) as base_url:
         uploads_work(Visitor(base_url).sign_in(), iam_s3, setup)
@@ -150,8 +149,7 @@ def test_a_whole_deploy_runs_on_the_app_policy(
 
     review = {**env, **REVIEW}
     publish(project, review)
-    review_dyno = dyno_env(project.path, project.venv, review)
-    assert run_process(project.path, procfile(project.path)["release"], review_dyno).returncode == 0
+    assert release(project.path, project.venv, review).returncode == 0
     destroyed = project.manage("delete_review_app_files", env=review)
     assert "Deleted " in destroyed.stdout
     assert not objects(iam_s3, setup, "review-apps/")

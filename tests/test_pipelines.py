@@ -20,7 +20,7 @@ from tests.support.heroku import (
     build,
     dyno_env,
     git_push,
-    procfile,
+    release,
     release_slug,
     run_process,
     web_dyno,
@@ -42,11 +42,11 @@ def static_base(s3: S3Server, env: dict[str, str]) -> str:
     return f"{s3.endpoint_url}/{env['AWS_STORAGE_BUCKET_NAME']}/{location}static/"
 
 
-def release(app: Path, venv: Path, env: dict[str, str]) -> str:
-    """The Procfile's release command in a one-off dyno with this app's config vars."""
-    released = run_process(app, procfile(app)["release"], dyno_env(app, venv, env))
-    assert released.returncode == 0, released.stdout + released.stderr
-    return released.stdout
+def released(app: Path, venv: Path, env: dict[str, str]) -> str:
+    """The release phase, which must pass; what it printed."""
+    done = release(app, venv, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 def uploaded(output: str) -> int:
@@ -64,7 +64,7 @@ def staging_slug(
     built = build(checkout, heroku_venv, staging)
     assert built.returncode == 0, built.stdout + built.stderr
     slug = release_slug(checkout, tmp_path / "slug")
-    release(slug, heroku_venv, staging)
+    released(slug, heroku_venv, staging)
     return slug, staging
 
 
@@ -92,7 +92,7 @@ def test_a_promoted_slug_publishes_to_the_new_app_and_serves_every_asset_from_it
     prepared(slug, heroku_venv, production)
     promoted = release_slug(slug, tmp_path / "production-app")  # the same files, not rebuilt
 
-    output = release(promoted, heroku_venv, production)
+    output = released(promoted, heroku_venv, production)
     assert uploaded(output) > 100, output
     with web_dyno(promoted, heroku_venv, production) as url:
         loaded = assert_every_asset_loads_from(url, static_base(s3, production))
@@ -105,14 +105,14 @@ def test_a_config_var_change_releases_to_the_new_prefix(
     slug, staging = staging_slug
     moved = {**staging, "AWS_LOCATION": "moved-site"}  # heroku config:set AWS_LOCATION=...
     # The bucket policy still names the old prefix: the release must fail, not go live unstyled.
-    refused = run_process(slug, procfile(slug)["release"], dyno_env(slug, heroku_venv, moved))
+    refused = release(slug, heroku_venv, moved)
     assert refused.returncode != 0
     assert "browsers cannot read them" in refused.stderr and "prepare_bucket" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert uploaded(refused.stdout) > 100, refused.stdout  # the files went up all the same
 
     prepared(slug, heroku_venv, moved)  # heroku run python manage.py prepare_bucket
-    release(slug, heroku_venv, moved)
+    released(slug, heroku_venv, moved)
     with web_dyno(slug, heroku_venv, moved) as url:
         assert_every_asset_loads_from(url, static_base(s3, moved))
 
@@ -120,7 +120,7 @@ def test_a_config_var_change_releases_to_the_new_prefix(
 def test_an_unchanged_release_only_lists_the_bucket(staging_slug, heroku_venv: Path, s3: S3Server):
     slug, staging = staging_slug
     s3.clear()
-    output = release(slug, heroku_venv, staging)  # a restart, a rollback to this slug
+    output = released(slug, heroku_venv, staging)  # a restart, a rollback to this slug
     assert uploaded(output) == 0
     bucket = staging["AWS_STORAGE_BUCKET_NAME"]
     sent = [r for r in s3.requests() if r["path"].startswith(f"/{bucket}")]
@@ -134,8 +134,8 @@ def test_the_release_fails_before_migrating_when_the_slug_has_no_build(
 ):
     slug, staging = staging_slug
     shutil.rmtree(slug / "staticfiles")
-    released = run_process(slug, procfile(slug)["release"], dyno_env(slug, heroku_venv, staging))
-    assert released.returncode != 0
-    assert "Nothing to publish" in released.stderr and "collectstatic" in released.stderr
+    refused = release(slug, heroku_venv, staging)
+    assert refused.returncode != 0
+    assert "Nothing to publish" in refused.stderr and "collectstatic" in refused.stderr
     assert "Traceback" not in released.stderr
     assert "Applying" not in released.stdout, "migrations ran although the release failed"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from tests.support.heroku import dyno_env, procfile, run_process
+from tests.support.heroku import dyno_env, release, run_process
 from tests.support.project import Project
 from tests.support.s3server import S3Server
 from tests.support.serving import assert_assets_served_as_built, assert_every_asset_loads_from, web
@@ -47,10 +47,9 @@ def test_a_review_app_keeps_to_its_own_prefix_and_deletes_it_when_destroyed(prod
     others += ["review-apps/my-site-pr-1-old/media/b.txt", "review-apps/my-site-pr-1.txt"]
     put(s3, bucket, *others)
     project.manage("collectstatic", "--noinput", env=env)
-    dyno = dyno_env(project.path, project.venv, env)
-    release = run_process(project.path, procfile(project.path)["release"], dyno)
-    assert release.returncode == 0, release.stdout + release.stderr
-    assert "Published:" in release.stdout
+    released = release(project.path, project.venv, env)
+    assert released.returncode == 0, released.stdout + released.stderr
+    assert "Published:" in released.stdout
     project.manage("shell", "-c", SAVE_UPLOAD, env=env)
     before = keys(s3, bucket)
     own = [key for key in before if key.startswith("review-apps/my-site-pr-1/")]
@@ -61,6 +60,7 @@ def test_a_review_app_keeps_to_its_own_prefix_and_deletes_it_when_destroyed(prod
     app_json = json.loads((project.path / "app.json").read_text())
     review = app_json["environments"]["review"]
     assert review["env"].keys() == REVIEW.keys()
+    dyno = dyno_env(project.path, project.venv, env)
     destroy = run_process(project.path, review["scripts"]["pr-predestroy"], dyno)
     assert destroy.returncode == 0, destroy.stdout + destroy.stderr
     assert f"Deleted {len(own)} object(s)" in destroy.stdout

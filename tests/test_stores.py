@@ -21,7 +21,7 @@ from tests.support.heroku import (
     build,
     dyno_env,
     git_push,
-    procfile,
+    release,
     release_slug,
     run_process,
     web_dyno,
@@ -78,7 +78,7 @@ def deploy(
     built = build(checkout, venv, env)
     assert built.returncode == 0, built.stdout + built.stderr
     app = release_slug(checkout, tmp_path / "app")
-    released = run_process(app, procfile(app)["release"], dyno_env(app, venv, env))
+    released = release(app, venv, env)
     assert released.returncode == 0, released.stdout + released.stderr
     return app, {"prepare": prepared.stdout + prepared.stderr}
 

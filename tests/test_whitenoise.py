@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from pathlib import Path
 
 import requests
 from playwright.sync_api import Page
@@ -19,11 +18,9 @@ from tests.conftest import Bake
 from tests.support.browser import PageLog, upload
 from tests.support.heroku import (
     build,
-    dyno_env,
     git_push,
     heroku_virtualenv,
-    procfile,
-    run_process,
+    release,
     web_dyno,
 )
 from tests.support.pages import asset_urls
@@ -91,7 +88,7 @@ def test_whitenoise_production_story_in_a_browser(
     assert s3.requests() == [], "the build contacted the bucket"
     assert (app / "staticfiles/staticfiles.json").exists()
     assert list((app / "staticfiles/CACHE/css").glob("output.*.css.br"))
-    released = run_process(app, procfile(app)["release"], dyno_env(app, venv, env))
+    released = release(app, venv, env)
     assert released.returncode == 0, released.stdout + released.stderr
     assert s3.requests() == [], "the release contacted the bucket"
     create_staff(Project(app, venv), env)
@@ -123,8 +120,10 @@ print(json.dumps([response.content.decode(), response["Content-Security-Policy"]
 """
 
 
-def test_a_cdn_in_front_of_whitenoise(bake: Bake, venv: Path, s3: S3Server, worker_id: str):
-    project = Project(git_push(bake(static_hosting="whitenoise")), venv)
+def test_a_cdn_in_front_of_whitenoise(bake: Bake, s3: S3Server, worker_id: str):
+    app = git_push(bake(static_hosting="whitenoise"))
+    # The whitenoise bake's own packages (the default bake's lack WhiteNoise).
+    project = Project(app, heroku_virtualenv(app))
     database_url = f"sqlite:///{project.path / 'db.sqlite3'}"
     cdn = {"STATIC_URL": "https://cdn.example.com/static/"}
     env = config_vars(s3.endpoint_url, new_bucket_name(worker_id), database_url, **cdn)

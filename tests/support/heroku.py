@@ -79,6 +79,12 @@ def build(app: Path, venv: Path, config_vars: dict[str, str]) -> subprocess.Comp
     )
 
 
+def release(app: Path, venv: Path, config_vars: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The release phase: the Procfile's `release` command on a one-off dyno with the config vars;
+    the caller decides whether a failure is expected."""
+    return run_process(app, procfile(app)["release"], dyno_env(app, venv, config_vars))
+
+
 def release_slug(build_dir: Path, app_dir: Path) -> Path:
     """Copy the built tree where dynos run it, as Heroku moves the slug from build to /app."""
     shutil.copytree(build_dir, app_dir, symlinks=True)
