@@ -26,7 +26,13 @@ import requests
 from playwright.sync_api import Browser
 
 from tests.conftest import Bake
-from tests.support.browser import RECORD_CSP_VIOLATIONS, VIEWPORT, PageLog, csp_violations
+from tests.support.browser import (
+    RECORD_CSP_VIOLATIONS,
+    VIEWPORT,
+    PageLog,
+    csp_violations,
+    inject_scripts,
+)
 from tests.support.pages import csrf_token
 from tests.support.postgres import PostgresCluster
 from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
@@ -304,23 +310,6 @@ def test_every_page_carries_the_content_security_policy(site: Site):
         assert directives["form-action"] == "'self'", path
 
 
-# Injected into the start page as an attacker's HTML would: a <script src> for each URL, each
-# resolving to "ran" or "refused". Every script the attacker owns adds its name to window.ran.
-INJECT_SCRIPTS = """async (urls) => {
-    window.ran = [];
-    const load = (url) => new Promise((resolve) => {
-        const script = document.createElement("script");
-        script.src = url;
-        script.onload = () => resolve("ran");
-        script.onerror = () => resolve("refused");
-        document.head.append(script);
-    });
-    const results = {};
-    for (const url of urls) results[url] = await load(url);
-    return results;
-}"""
-
-
 def test_under_the_policy_only_the_sites_own_scripts_run(site: Site, browser: Browser):  # noqa: F811
     """Chromium on the start page, under the site's exact policy, with the bucket named in the
     path (as a custom endpoint, and a dotted bucket name on AWS, put it): a script in another
@@ -334,6 +323,7 @@ def test_under_the_policy_only_the_sites_own_scripts_run(site: Site, browser: Br
     client.put_bucket_policy(
         Bucket=other, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
     )
+    # Each script, should it run, leaves its name in window.ran.
     evil = b"window.ran.push('another bucket');"
     client.put_object(Bucket=other, Key="static/evil.js", Body=evil, ContentType="text/javascript")
     foreign = f"{site.s3.endpoint_url}/{other}/static/evil.js"
@@ -356,7 +346,8 @@ def test_under_the_policy_only_the_sites_own_scripts_run(site: Site, browser: Br
         check_start_page(tab, log, f"{site.bucket_url}/static/")
         own = tab.get_attribute("script[src]", "src")
         assert own and own.startswith(f"{site.bucket_url}/static/"), own
-        results = tab.evaluate(INJECT_SCRIPTS, [foreign, uploaded, own])
+        tab.evaluate("window.ran = []")
+        results = inject_scripts(tab, [foreign, uploaded, own])
     assert results == {foreign: "refused", uploaded: "refused", own: "ran"}
     assert tab.evaluate("window.ran") == []
     assert sorted(csp_violations(tab)) == sorted(
