@@ -39,9 +39,7 @@ def source(url: str, *, prefix: bool = False) -> str | None:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def policy(
-    static_url: str = "", media_url: str = "", upload_url: str = ""
-) -> dict[str, list[str]]:
+def policy(static_url: str = "", media_url: str = "", upload_url: str = "") -> dict[str, list[str]]:
     """This site, and the static files' folder (`static_url`: on the bucket or a CDN; none when
     the web process serves them), for scripts, styles, fonts and images; the media folder
     (`media_url`, staff uploads) for images only, never for scripts or styles; inline code only

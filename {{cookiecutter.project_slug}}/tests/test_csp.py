@@ -31,7 +31,10 @@ SHAPES = {
         "AWS_S3_REGION_NAME": "eu-central-1",
     },
     # ap-east-1 is opt-in: AWS's global host names do not serve it.
-    "opt-in-region": {"AWS_STORAGE_BUCKET_NAME": "my-site-assets", "AWS_S3_REGION_NAME": "ap-east-1"},
+    "opt-in-region": {
+        "AWS_STORAGE_BUCKET_NAME": "my-site-assets",
+        "AWS_S3_REGION_NAME": "ap-east-1",
+    },
     "custom-endpoint": {
         "AWS_STORAGE_BUCKET_NAME": "my-site-assets",
         "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
@@ -171,14 +174,17 @@ def test_without_direct_uploads_scripts_connect_to_this_site_only():
     assert directives(made["csp"])["connect-src"] == ["'self'"]
 
 
+STORE = "https://s3.example.com"
+
+
 @pytest.mark.parametrize(
     ("source", "url", "allowed"),
     [
-        ("https://s3.example.com/bucket/static/", "https://s3.example.com/bucket/static/a.js", True),
-        ("https://s3.example.com/bucket/static/", "https://s3.example.com/bucket/media/a.js", False),
-        ("https://s3.example.com/bucket", "https://s3.example.com/bucket", True),
-        ("https://s3.example.com/bucket", "https://s3.example.com/bucket/a.js", False),
-        ("https://s3.example.com/bucket", "https://s3.example.com/bucket-2", False),
+        (f"{STORE}/bucket/static/", f"{STORE}/bucket/static/a.js", True),
+        (f"{STORE}/bucket/static/", f"{STORE}/bucket/media/a.js", False),
+        (f"{STORE}/bucket", f"{STORE}/bucket", True),
+        (f"{STORE}/bucket", f"{STORE}/bucket/a.js", False),
+        (f"{STORE}/bucket", f"{STORE}/bucket-2", False),
         ("http://127.0.0.1:9000/b/", "http://127.0.0.1:9001/b/a.js", False),
         ("https://b.s3.example.com/", "https://b.s3.example.com/any/thing?x=1", True),
         ("https://b.s3.example.com/", "https://c.s3.example.com/", False),
