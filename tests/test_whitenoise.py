@@ -141,4 +141,4 @@ def test_a_cdn_in_front_of_whitenoise(bake: Bake, venv: Path, s3: S3Server, work
         for urls_ in urls.values()
         for url in urls_
     )
-    assert "style-src 'self' https://cdn.example.com/static/ " in header
+    assert "style-src 'self' https://cdn.example.com/static/" in header
