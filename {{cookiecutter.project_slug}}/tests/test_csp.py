@@ -18,6 +18,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from config.csp import source
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://my-site.example"  # the page's own origin, which 'self' names
 SECRET_KEY = "x7-Qm2#pL9vR4tW8zK1nB6cY3hJ5dF0gS-aE7uI2oP4lM9qN3wX6"
@@ -194,3 +196,12 @@ STORE = "https://s3.example.com"
 )
 def test_the_matcher_follows_csps_rules(source: str, url: str, allowed: bool):
     assert matches(source, url) is allowed
+
+
+def test_a_source_is_the_url_itself_and_cannot_end_early():
+    assert source("static/") is None  # a path on this site: 'self' covers it
+    assert source("https://cdn.example.com/static/?v=1") == "https://cdn.example.com/static/"
+    assert source("http://127.0.0.1:9000/bucket") == "http://127.0.0.1:9000/bucket"
+    assert source("http://127.0.0.1:9000/bucket", prefix=True) == "http://127.0.0.1:9000/bucket/"
+    # A space, `;` or `,` would end the source or the directive: they are percent-encoded.
+    assert source("https://s3.example.com/b/a b;c,d/") == "https://s3.example.com/b/a%20b%3Bc%2Cd/"
