@@ -42,6 +42,13 @@ SHAPES = {
         "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
     },
     "cdn": {"AWS_STORAGE_BUCKET_NAME": "my-site-assets", "AWS_S3_CUSTOM_DOMAIN": CDN},
+    # boto3's own endpoint variables (a LocalStack setup, say) would move the client's URLs
+    # away from those the settings name; only AWS_S3_ENDPOINT_URL says where the bucket is.
+    "boto3-endpoint-variables": {
+        "AWS_STORAGE_BUCKET_NAME": "my-site-assets",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+        "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:4566",
+    },
     "cdn-public-media-with-prefix": {
         "AWS_STORAGE_BUCKET_NAME": "my-site-assets",
         "AWS_S3_CUSTOM_DOMAIN": CDN,

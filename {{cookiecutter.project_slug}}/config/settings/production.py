@@ -84,11 +84,14 @@ AWS_S3_ADDRESSING_STYLE = (
 # boto3 >= 1.36 adds CRC checksums to every upload (an aws-chunked body over https) by default,
 # which several S3-compatible stores reject: send checksums only where the API requires them.
 # https://github.com/jschneier/django-storages/issues/1482
+# boto3's own AWS_ENDPOINT_URL(_S3) and ~/.aws/config endpoints are ignored: the client would
+# follow them while STATIC_URL, MEDIA_URL and the CSP name the bucket where these settings say.
 AWS_S3_CLIENT_CONFIG = Config(
     s3={"addressing_style": AWS_S3_ADDRESSING_STYLE, "us_east_1_regional_endpoint": "regional"},
     signature_version=AWS_S3_SIGNATURE_VERSION,
     request_checksum_calculation="when_required",
     response_checksum_validation="when_required",
+    ignore_configured_endpoint_urls=True,
 )
 # No object ACLs: new buckets reject them; the bucket policy (prepare_bucket) decides access.
 AWS_DEFAULT_ACL = None
