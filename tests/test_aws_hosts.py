@@ -12,6 +12,7 @@ The only variables a test adds are those that make the machine trust the private
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -24,7 +25,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import Bake
 from tests.support.aws_hosts import AwsHosts
-from tests.support.browser import LAUNCH_ARGS, RECORD_CSP_VIOLATIONS, VIEWPORT, PageLog, upload
+from tests.support.browser import (
+    LAUNCH_ARGS,
+    RECORD_CSP_VIOLATIONS,
+    VIEWPORT,
+    PageLog,
+    inject_scripts,
+    upload,
+)
 from tests.support.heroku import BUILD_COMMAND, dyno_env, git_push, procfile
 from tests.support.production import ACCESS_KEY, SECRET_ACCESS_KEY, SECRET_KEY
 from tests.support.project import clean_env
@@ -42,6 +50,8 @@ class Case:
     bucket_url: str  # the bucket as AWS names it: signed media URLs and direct uploads
     upload_url: str  # where the browser posts a direct upload (the presigned POST's URL)
     cdn: str = ""  # AWS_S3_CUSTOM_DOMAIN
+    # A stranger's public bucket on the same host (path style), whose script must not run here.
+    foreign_bucket: str = ""
 
     @property
     def static_url(self) -> str:
@@ -67,6 +77,7 @@ CASES = {
         "eu-central-1",
         "https://s3.eu-central-1.amazonaws.com/assets.my-site.example",
         "https://s3.eu-central-1.amazonaws.com/assets.my-site.example",
+        foreign_bucket="someone-elses.bucket.example",
     ),
     # ap-east-1 (Hong Kong) is opt-in: AWS's global host names do not serve it.
     "opt-in-region": Case(
@@ -217,4 +228,42 @@ def test_the_production_story_on_aws_host_names(
     opened = tab.goto(link)
     assert opened is not None and opened.status == 200 and opened.body() == UPLOAD
     check_nothing_went_wrong(log)
+
+    # An attacker's <script> tags on the start page: the staff upload, and a script in a
+    # stranger's bucket on the same host, are refused by the page's policy.
+    foreign = foreign_script(aws, app, dyno, case)
+    tab.goto(base_url + "/")
+    refused = [link, *filter(None, [foreign])]
+    assert inject_scripts(tab, refused) == dict.fromkeys(refused, "refused")
+    assert sorted(csp_violations(tab)) == sorted(f"script-src-elem {url}" for url in refused)
     context.close()
+
+
+FOREIGN_BUCKET = """
+import json, sys
+
+import boto3
+from botocore.config import Config
+
+bucket, region = sys.argv[1:]
+s3 = boto3.client("s3", region_name=region, config=Config(s3={"addressing_style": "path"}))
+s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+read = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+policy = {"Version": "2012-10-17", "Statement": [{**read, "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+key = "static/evil.js"
+s3.put_object(Bucket=bucket, Key=key, Body=b"window.ran = 1;", ContentType="text/javascript")
+print(s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}))
+"""
+
+
+def foreign_script(aws: AwsHosts, app: Path, dyno: dict[str, str], case: Case) -> str:
+    """The URL of a public script in the case's stranger's bucket ("" without one), on AWS's
+    path-style host of the case's region, readable by anyone."""
+    if not case.foreign_bucket:
+        return ""
+    script = shlex.quote(FOREIGN_BUCKET)
+    made = run_in(aws, app, f"python -c {script} {case.foreign_bucket} {case.region}", dyno)
+    url = made.strip().splitlines()[-1].split("?")[0]
+    assert url == f"https://s3.{case.region}.amazonaws.com/{case.foreign_bucket}/static/evil.js"
+    return url

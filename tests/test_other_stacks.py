@@ -66,7 +66,8 @@ def test_build_release_and_serve(
         urls = asset_urls(page.text, dyno.url)
     # Django 6.1's own CSP middleware or, on 5.2, django-csp: the same policy either way.
     policy = page.headers["Content-Security-Policy"]
-    assert f"script-src 'self' {s3.endpoint_url}" in policy and "frame-ancestors 'none'" in policy
+    static_url = f"{s3.endpoint_url}/{env['AWS_STORAGE_BUCKET_NAME']}/static/"
+    assert f"script-src 'self' {static_url}" in policy and "frame-ancestors 'none'" in policy
     assets = [*urls["link"], *urls["script"], *urls["img"]]
     assert assets and all(url.startswith(s3.endpoint_url) for url in assets), assets
     assert {url: requests.get(url, timeout=10).status_code for url in assets} == dict.fromkeys(

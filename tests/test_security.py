@@ -7,6 +7,7 @@ HTML) on purpose, to show they are served as downloads rather than run.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -22,8 +23,16 @@ from urllib.parse import parse_qs
 import psycopg
 import pytest
 import requests
+from playwright.sync_api import Browser
 
 from tests.conftest import Bake
+from tests.support.browser import (
+    RECORD_CSP_VIOLATIONS,
+    VIEWPORT,
+    PageLog,
+    csp_violations,
+    inject_scripts,
+)
 from tests.support.pages import csrf_token
 from tests.support.postgres import PostgresCluster
 from tests.support.production import as_heroku_builds, config_vars, new_bucket_name
@@ -32,6 +41,7 @@ from tests.support.s3rver import CREDENTIALS as S3RVER_CREDENTIALS
 from tests.support.s3rver import S3rver
 from tests.support.s3server import S3Server
 from tests.support.serving import Visitor, create_staff, web
+from tests.test_browser import browser, check_start_page  # noqa: F401 (a fixture)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SVG_WITH_SCRIPT = (
@@ -52,6 +62,10 @@ class Site:
     @property
     def bucket(self) -> str:
         return self.env["AWS_STORAGE_BUCKET_NAME"]
+
+    @property
+    def bucket_url(self) -> str:
+        return f"{self.s3.endpoint_url}/{self.bucket}"
 
     def media(self) -> dict[str, dict]:
         """Every object under media/, with its stored headers."""
@@ -284,11 +298,63 @@ def test_every_page_carries_the_content_security_policy(site: Site):
         header = Visitor(site.url).request("GET", path).headers["Content-Security-Policy"]
         directives = dict(part.strip().split(" ", 1) for part in header.split(";"))
         assert directives["default-src"] == "'self'", path
-        for name in ("script-src", "style-src", "font-src", "img-src"):
-            assert directives[name].split()[:2] == ["'self'", site.s3.endpoint_url], (name, path)
+        # Folders of the bucket, not its host, which other buckets share (path-style URLs).
+        static, media = f"{site.bucket_url}/static/", f"{site.bucket_url}/media/"
+        for name in ("script-src", "style-src", "font-src"):
+            assert directives[name].split()[:2] == ["'self'", static], (name, path)
+            assert "/media" not in directives[name], (name, path)
+        assert directives["img-src"] == f"'self' {static} {media} data:", path
+        # The presigned POST's URL exactly: the bucket's root, without a trailing slash.
+        assert directives["connect-src"] == f"'self' {site.bucket_url}", path
         assert "unsafe-inline" not in header and "*" not in header, path
         assert directives["frame-ancestors"] == "'none'", path
         assert directives["form-action"] == "'self'", path
+
+
+def test_under_the_policy_only_the_sites_own_scripts_run(site: Site, browser: Browser):  # noqa: F811
+    """Chromium on the start page, under the site's exact policy, with the bucket named in the
+    path (as a custom endpoint, and a dotted bucket name on AWS, put it): a script in another
+    bucket on the same host and a text file a staff member uploaded are both refused, while the
+    site's own bundle runs (and the page's own checks pass: test_browser.check_start_page)."""
+    client = site.s3.client()
+    other = f"{site.bucket}-someone-else"
+    client.create_bucket(Bucket=other)
+    public = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+    statement = {**public, "Resource": f"arn:aws:s3:::{other}/*"}
+    client.put_bucket_policy(
+        Bucket=other, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    # Each script, should it run, leaves its name in window.ran.
+    evil = b"window.ran.push('another bucket');"
+    client.put_object(Bucket=other, Key="static/evil.js", Body=evil, ContentType="text/javascript")
+    foreign = f"{site.s3.endpoint_url}/{other}/static/evil.js"
+    staff = Visitor(site.url).sign_in()
+    assert staff.upload("Staff notes", "notes.txt", b"window.ran.push('media');").status_code == 302
+    (uploaded,) = re.findall(r'href="([^"]+)">Staff notes<', staff.request("GET", "/").text)
+    uploaded = html.unescape(uploaded)
+    assert uploaded.startswith(f"{site.bucket_url}/media/"), uploaded
+    # Without the policy both would run: each is served, and as something a browser runs.
+    assert requests.get(foreign, timeout=10).content == evil
+    assert requests.get(uploaded, timeout=10).headers["Content-Type"] == "text/plain"
+
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    log = PageLog()
+    tab = log.watch(context.new_page())
+    # Plain http on loopback: no TLS-terminating router in front, as Heroku would have.
+    with web(site.project, site.env, SECURE_SSL_REDIRECT="False") as url:
+        tab.goto(url + "/")
+        check_start_page(tab, log, f"{site.bucket_url}/static/")
+        own = tab.get_attribute("script[src]", "src")
+        assert own and own.startswith(f"{site.bucket_url}/static/"), own
+        tab.evaluate("window.ran = []")
+        results = inject_scripts(tab, [foreign, uploaded, own])
+    assert results == {foreign: "refused", uploaded: "refused", own: "ran"}
+    assert tab.evaluate("window.ran") == []
+    assert sorted(csp_violations(tab)) == sorted(
+        [f"script-src-elem {foreign}", f"script-src-elem {uploaded}"]
+    )
+    context.close()
 
 
 SUBRESOURCES = {

@@ -47,6 +47,27 @@ def csp_violations(page: Page) -> list[str]:
     return list(page.evaluate("window.cspViolations"))
 
 
+# An attacker's HTML, as if injected into the page: a <script src> for each URL, each resolving to
+# "ran" or "refused" (the page's Content-Security-Policy, or a failed load).
+_INJECT_SCRIPTS = """async (urls) => {
+    const load = (url) => new Promise((resolve) => {
+        const script = document.createElement("script");
+        script.src = url;
+        script.onload = () => resolve("ran");
+        script.onerror = () => resolve("refused");
+        document.head.append(script);
+    });
+    const results = {};
+    for (const url of urls) results[url] = await load(url);
+    return results;
+}"""
+
+
+def inject_scripts(page: Page, urls: list[str]) -> dict[str, str]:
+    """Add a script element for each URL to the current page: which ran, which were refused."""
+    return dict(page.evaluate(_INJECT_SCRIPTS, urls))
+
+
 @dataclass
 class PageLog:
     """Everything a page did that a person would only see in the developer tools."""

@@ -85,8 +85,8 @@ TEMPLATES = [
 
 # --- Content-Security-Policy ------------------------------------------------------------------
 # Every response tells the browser where its page may load from (config/csp.py): this site here;
-# production.py adds the bucket's or CDN's origin. To allow another origin, such as an analytics
-# script's, add it to the directive in config/csp.py.
+# production.py adds the static and media folders on the bucket or CDN. To allow another origin,
+# such as an analytics script's, add it to the directive in config/csp.py.
 {%- if cookiecutter.django_version == "5.2" %}
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp.policy()}
 {%- else %}

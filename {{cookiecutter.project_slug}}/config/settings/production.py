@@ -84,11 +84,14 @@ AWS_S3_ADDRESSING_STYLE = (
 # boto3 >= 1.36 adds CRC checksums to every upload (an aws-chunked body over https) by default,
 # which several S3-compatible stores reject: send checksums only where the API requires them.
 # https://github.com/jschneier/django-storages/issues/1482
+# boto3's own AWS_ENDPOINT_URL(_S3) and ~/.aws/config endpoints are ignored: the client would
+# follow them while STATIC_URL, MEDIA_URL and the CSP name the bucket where these settings say.
 AWS_S3_CLIENT_CONFIG = Config(
     s3={"addressing_style": AWS_S3_ADDRESSING_STYLE, "us_east_1_regional_endpoint": "regional"},
     signature_version=AWS_S3_SIGNATURE_VERSION,
     request_checksum_calculation="when_required",
     response_checksum_validation="when_required",
+    ignore_configured_endpoint_urls=True,
 )
 # No object ACLs: new buckets reject them; the bucket policy (prepare_bucket) decides access.
 AWS_DEFAULT_ACL = None
@@ -98,7 +101,10 @@ AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_chunksize=8 * 1024 * 1024, use
 
 
 def _bucket_url(via_cdn: bool = True) -> str:
-    """Where the bucket's objects are read from: the CDN, the custom endpoint, or AWS."""
+    """Where the bucket's objects are read from: the CDN, the custom endpoint, or AWS. The same
+    URL as the storage's client builds for them (boto3 signs offline, so the baked project's
+    tests/test_csp.py compares the two for every shape of bucket); computed here rather than
+    asked of a client, which would cost every process ~0.1 s of start-up."""
     if via_cdn and AWS_S3_CUSTOM_DOMAIN:
         return f"https://{AWS_S3_CUSTOM_DOMAIN}"
     if AWS_S3_ENDPOINT_URL:
@@ -168,7 +174,7 @@ CORS_ALLOWED_ORIGINS = config("CORS_ALLOWED_ORIGINS", default="", cast=Csv())
 # it would not pass the signature through.
 MEDIA_PUBLIC = config("MEDIA_PUBLIC", default=False, cast=bool)
 MEDIA_LOCATION = _prefix("media")
-MEDIA_URL = f"{_bucket_url()}/{MEDIA_LOCATION}/"
+MEDIA_URL = f"{_bucket_url(via_cdn=MEDIA_PUBLIC)}/{MEDIA_LOCATION}/"
 # The upload form sends files from the browser to the bucket with a presigned POST, so a large
 # file never meets Heroku's 30-second request limit ({{ cookiecutter.project_slug }}/direct_uploads.py).
 # Turn it off for stores without POST uploads (Cloudflare R2): the form then posts to the site.
@@ -226,17 +232,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Content-Security-Policy ------------------------------------------------------------------
-# base.py's policy (config/csp.py), plus where production pages load files from: the static URL
-# (bucket or CDN; this site itself with WhiteNoise) for scripts, styles, fonts and images, and for
-# images the media URL and the bucket itself, which signed media URLs always name; scripts may
-# send requests to the bucket only for direct uploads.
-_uploads_to = _bucket_url(via_cdn=False) if DIRECT_UPLOADS else ""
+# base.py's policy (config/csp.py), plus where production pages load files from, as folders
+# rather than hosts (a dotted bucket name or an S3-compatible store shares its host with other
+# customers' buckets): the static folder (bucket or CDN; this site itself with WhiteNoise) for
+# scripts, styles, fonts and images; the media folder for images only, so an uploaded file never
+# runs as a script; and, for direct uploads, the presigned POST's URL: the bucket's root, which
+# path-style URLs name without a trailing slash.
+_upload_url = _bucket_url(via_cdn=False) + ("" if AWS_S3_ADDRESSING_STYLE == "path" else "/")
+_policy = csp.policy(STATIC_URL, MEDIA_URL, _upload_url if DIRECT_UPLOADS else "")
 {%- if cookiecutter.django_version == "5.2" %}
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _uploads_to)
-}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _policy}
 {%- else %}
-SECURE_CSP = csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _uploads_to)
+SECURE_CSP = _policy
 {%- endif %}
 
 env.raise_if_incomplete()
