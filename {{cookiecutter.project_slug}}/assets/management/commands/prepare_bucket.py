@@ -36,6 +36,7 @@ from assets.bucket_access import (
     site_origins,
 )
 from assets.clients import anonymous_read_refused, bucket_client
+from assets.pending_uploads import expiry_step
 
 CHECK_NAME = "prepare-bucket-check.txt"
 
@@ -108,6 +109,7 @@ class Command(BaseCommand):
                 "without it web fonts from the bucket do not load",
                 lambda: self.merge_cors(origins),
             ),
+            Step(*expiry_step(self.client, self.bucket, settings.MEDIA_LOCATION)),
         ]
 
     def merge_policy(self, public: list[str]) -> None:
