@@ -122,7 +122,7 @@ def check_stored(stored: str, name: str) -> None:
     }
     for field, value in stored_as.items():
         if value != expected.get(field):
-            raise ValidationError(f"The file was stored with {field} {value}, not as its name says.")
+            raise ValidationError(f"The file was stored with {field} {value}, not as named.")
     signatures = IMAGE_SIGNATURES.get(extension(name))
     if signatures and not first_bytes(stored, signature_length(signatures)).startswith(signatures):
         raise ValidationError(f"This file does not hold a {extension(name)[1:].upper()} image.")
