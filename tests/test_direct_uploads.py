@@ -23,6 +23,29 @@ def media_keys(s3: S3Server, bucket: str) -> dict[str, int]:
     return {item["Key"]: item["Size"] for item in listed.get("Contents", [])}
 
 
+def test_uploads_never_recorded_expire_by_the_buckets_lifecycle_rule(
+    production: tuple[Project, dict[str, str]], s3: S3Server
+):
+    """prepare_bucket sets one rule per app for its pending prefix (IDs from the exact prefix,
+    so similar names never share one), again on every run, and keeps the owner's rules."""
+    project, env = production
+    bucket, client = env["AWS_STORAGE_BUCKET_NAME"], s3.client()
+    client.create_bucket(Bucket=bucket)
+    owners = {"ID": "owners-logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled"}
+    owners["Expiration"] = {"Days": 30}
+    lifecycle = {"Rules": [owners]}
+    client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=lifecycle)
+    for location in ("my-site-pr-12", "my-site-pr12", "my-site-pr12"):
+        prepared = project.manage("prepare_bucket", env={**env, "AWS_LOCATION": location})
+        assert f"Bucket {bucket} is ready" in prepared.stdout, prepared.stdout
+
+    rules = client.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    expiring = {rule["Filter"]["Prefix"]: rule["Expiration"]["Days"] for rule in rules}
+    pending = {f"{location}/media/pending/": 1 for location in ("my-site-pr-12", "my-site-pr12")}
+    assert expiring == {"logs/": 30, **pending}
+    assert len({rule["ID"] for rule in rules}) == 3
+
+
 def test_large_files_go_from_the_browser_to_the_bucket(
     production: tuple[Project, dict[str, str]],
     s3: S3Server,
@@ -51,6 +74,8 @@ def test_large_files_go_from_the_browser_to_the_bucket(
         assert re.fullmatch(r"media/uploads/\d{4}/\d\d/large-report-[0-9a-f]{8}\.txt", key), key
         head = s3.client().head_object(Bucket=bucket, Key=key)
         assert (head["ContentLength"], head["ContentType"]) == (len(large), "text/plain")
+        # Posted under media/pending/, copied to its key once recorded: nothing left pending.
+        assert media_keys(s3, bucket) == {key: len(large)}
         assert tab.request.get(url).body() == large
 
         before = media_keys(s3, bucket)

@@ -110,8 +110,10 @@ def test_in_development_anyone_may_upload(client, settings):
         ("page.html", b"<script>alert(1)</script>", "Files of type .html are not accepted"),
         ("cat.png", b"<html><script>alert(1)</script>", "This file does not hold a PNG image."),
         ("big.txt", b"x" * 2049, "files up to 2.0\xa0KB are accepted"),
+        # The key would be png-<random>: no extension, whatever the name ends with.
+        ("evil.html\\.png", b"\x89PNG\r\n\x1a\n", "Files of type (no extension) are not"),
     ],
-    ids=["type", "content", "size"],
+    ids=["type", "content", "size", "key-extension"],
 )
 def test_uploads_outside_the_rules_are_refused(staff, settings, name, content, error):
     settings.UPLOAD_MAX_BYTES = 2048
