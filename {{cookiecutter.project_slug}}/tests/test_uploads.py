@@ -264,3 +264,13 @@ def test_direct_uploads_need_the_add_permission_not_staff_status(bucket, client,
     client.logout()
     allowed = editor(client, django_user_model, "adder", "add")
     assert allowed.post(reverse("upload-policy"), {"filename": "a.txt"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_active_type_keeps_the_attachment_its_policy_fixed(bucket, uploader):
+    policy = ask_policy(uploader, "drawing.svg")
+    assert policy["fields"]["Content-Disposition"] == "attachment"
+    post_to_bucket(policy, b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert record(uploader, policy).status_code == 200
+    head = bucket.head_object(Bucket=BUCKET, Key=f"media/{Upload.objects.get().file.name}")
+    assert (head["ContentType"], head["ContentDisposition"]) == ("image/svg+xml", "attachment")
