@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     URL would be on a public page.
     """
     may_upload = settings.DEBUG or may(request, "add")
+    may_view = settings.DEBUG or may(request, "view")
     if request.method == "POST" and not may_upload:
         raise PermissionDenied("Uploads need the permission to add them.")
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -30,9 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     context = {
         "form": form if may_upload else None,
-        "uploads": Upload.objects.all()[:RECENT_UPLOADS]
-        if settings.DEBUG or may(request, "view")
-        else [],
+        "uploads": Upload.objects.all()[:RECENT_UPLOADS] if may_view else [],
         # The package's own name, so the page can point at the app's folder whatever it is.
         "app_name": __package__,
         # Production sends files from the browser to the bucket (direct_uploads.py).
