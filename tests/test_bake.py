@@ -95,6 +95,13 @@ def test_default_bake_is_complete_and_clean(bake):
     assert_clean_project(path)
 
 
+def test_a_new_project_starts_with_one_migration_per_app(bake):
+    """Nobody has data yet: the site app's history is a single 0001_initial, not the steps
+    the template took to get there."""
+    migrations = bake() / "my_site" / "migrations"
+    assert sorted(path.name for path in migrations.glob("0*.py")) == ["0001_initial.py"]
+
+
 @pytest.mark.parametrize("version", OPTIONS["python_version"])
 def test_every_python_version(bake, version):
     path = bake(python_version=version, django_version=DJANGO_FOR_PYTHON.get(version, "6.1"))

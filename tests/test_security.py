@@ -362,6 +362,7 @@ SUBRESOURCES = {
     "cors": "BucketCORS",
     "publicAccessBlock": "BucketPublicAccessBlock",
     "location": "BucketLocation",
+    "lifecycle": "LifecycleConfiguration",
 }
 
 
@@ -373,6 +374,8 @@ def iam_action(request: dict) -> str:
             return f"s3:{'Get' if method == 'GET' else 'Put'}{action}"
     if request["path"].strip("/").count("/") == 0:  # the bucket itself
         return "s3:CreateBucket" if method == "PUT" else "s3:ListBucket"
+    if method == "DELETE":
+        return "s3:DeleteObject"
     return "s3:GetObject" if method in ("GET", "HEAD") else "s3:PutObject"
 
 
@@ -387,8 +390,8 @@ def readme_policies(project: Project) -> list[set[str]]:
 
 
 def test_the_readmes_iam_policies_are_what_the_commands_call(production, s3: S3Server):
-    """Least privilege that works: the app's policy is exactly what a build, a release and an
-    upload send; prepare_bucket's adds exactly what it sends besides."""
+    """Least privilege that works: the app's policy is exactly what a build, a release, an
+    upload and its deletion send; prepare_bucket's adds exactly what it sends besides."""
     project, env = production
     app_policy, prepare_policy = readme_policies(project)
     s3.clear()
@@ -400,7 +403,7 @@ def test_the_readmes_iam_policies_are_what_the_commands_call(production, s3: S3S
     project.manage("shell", "-c", UPLOAD_SCRIPT, env=env)
     app = {iam_action(r) for r in s3.requests()}
     assert app == app_policy
-    assert prepared - app_policy == prepare_policy - {"s3:ListBucket"}
+    assert prepared - app_policy == prepare_policy - app_policy
     assert prepared <= app_policy | prepare_policy
 
 
@@ -409,6 +412,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 name = default_storage.save("uploads/a.txt", ContentFile(b"a"))
 default_storage.open(name).read()
+default_storage.delete(name)
 """
 
 

@@ -159,9 +159,10 @@ def test_the_whole_production_story_on_s3rver(
         assert media_sizes(client, bucket, names) == [5, MULTIPART]
     prepared = outputs["prepare"]
     assert "Traceback" not in prepared
-    # s3rver has no public-access block and no bucket policies: one line each, and what to do.
+    # s3rver has no public-access block, no bucket policies and no lifecycle rules: one line
+    # each, and what to do.
     refused = [line for line in prepared.splitlines() if line.startswith("Not done")]
-    assert len(refused) == 2, prepared
+    assert len(refused) == 3, prepared
     assert all(re.match(r"Not done \(\w+\): .+\. Instead, .+", line) for line in refused), prepared
     assert "Checked: anyone can read static/ files." in prepared
     assert f"Bucket {bucket} is usable" in prepared

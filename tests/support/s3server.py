@@ -156,6 +156,10 @@ class ControlledS3:
         }
         if environ.get("HTTP_EXPECT"):  # logged only when sent: the publish must not send it
             entry["expect"] = environ["HTTP_EXPECT"]
+        # Logged only when sent: a copy inside the bucket, a read of part of an object.
+        for header, name in (("HTTP_X_AMZ_COPY_SOURCE", "copy_source"), ("HTTP_RANGE", "range")):
+            if environ.get(header):
+                entry[name] = environ[header]
 
         def logged_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
             entry["status"] = int(status.split(" ", 1)[0])

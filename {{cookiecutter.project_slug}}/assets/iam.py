@@ -26,6 +26,8 @@ ADMIN_BUCKET_ACTIONS = [
     "s3:PutBucketPolicy",
     "s3:GetBucketCORS",
     "s3:PutBucketCORS",
+    "s3:GetLifecycleConfiguration",
+    "s3:PutLifecycleConfiguration",
 ]
 ADMIN_OBJECT_ACTIONS = ["s3:PutObject"]
 

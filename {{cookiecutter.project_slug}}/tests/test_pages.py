@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -34,12 +35,20 @@ def test_every_static_url_on_the_start_page_resolves_to_a_file(home_html):
         assert finders.find(path), f"{path} is referenced but no static file has that name"
 
 
-@pytest.fixture
-def staff(client, django_user_model):
-    """A client signed in as staff: in production only staff may upload."""
-    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+def signed_in(client, django_user_model, *permissions: str):
+    """The client, signed in as a staff member who holds these Upload permissions."""
+    name = "-".join(("staff", *permissions))
+    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
+    codenames = [f"{permission}_upload" for permission in permissions]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    """A client signed in as an editor: in production only they may see and add uploads."""
+    return signed_in(client, django_user_model, "view", "add")
 
 
 def notes(content: bytes = b"hello from the test", name: str = "notes.txt"):
@@ -67,6 +76,29 @@ def test_anonymous_visitors_may_not_upload_or_see_uploads(client):
     assert Upload.objects.count() == 1
 
 
+def test_being_staff_without_the_upload_permissions_is_not_enough(client, django_user_model):
+    Upload.objects.create(title="Private", file="uploads/2026/01/private-00000000.txt")
+    staff = signed_in(client, django_user_model)
+    page = staff.get(reverse("home")).content.decode()
+    assert "Private" not in page and 'type="file"' not in page
+    assert "“Can add upload” permission" in page
+    assert staff.post(reverse("home"), {"title": "Notes", "file": notes()}).status_code == 403
+    assert Upload.objects.count() == 1
+
+
+def test_the_view_permission_shows_the_list_and_the_add_permission_the_form(
+    client, django_user_model
+):
+    Upload.objects.create(title="Private", file="uploads/2026/01/private-00000000.txt")
+    viewer = signed_in(client, django_user_model, "view").get(reverse("home")).content.decode()
+    assert "Private" in viewer and 'type="file"' not in viewer
+    client.logout()
+    adder = signed_in(client, django_user_model, "add")
+    page = adder.get(reverse("home")).content.decode()
+    assert "Private" not in page and 'type="file"' in page
+    assert adder.post(reverse("home"), {"title": "Notes", "file": notes()}).status_code == 302
+
+
 def test_in_development_anyone_may_upload(client, settings):
     settings.DEBUG = True
     assert client.post(reverse("home"), {"title": "Notes", "file": notes()}).status_code == 302
@@ -78,8 +110,10 @@ def test_in_development_anyone_may_upload(client, settings):
         ("page.html", b"<script>alert(1)</script>", "Files of type .html are not accepted"),
         ("cat.png", b"<html><script>alert(1)</script>", "This file does not hold a PNG image."),
         ("big.txt", b"x" * 2049, "files up to 2.0\xa0KB are accepted"),
+        # The key would be png-<random>: no extension, whatever the name ends with.
+        ("evil.html\\.png", b"\x89PNG\r\n\x1a\n", "Files of type (no extension) are not"),
     ],
-    ids=["type", "content", "size"],
+    ids=["type", "content", "size", "key-extension"],
 )
 def test_uploads_outside_the_rules_are_refused(staff, settings, name, content, error):
     settings.UPLOAD_MAX_BYTES = 2048

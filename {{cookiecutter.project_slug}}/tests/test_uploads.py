@@ -1,10 +1,23 @@
-"""Upload names: whatever a visitor sends, the key stays short, sane and inside uploads/."""
+"""Uploads: whatever a visitor sends, the key stays short, sane and inside uploads/; a deleted
+upload takes its file along; direct uploads are recorded once, by whoever asked, after the
+stored object passes every rule (against moto's S3 server, reached over HTTP)."""
 
+import contextlib
 import re
+import socket
 
 import pytest
+import requests
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from moto.server import ThreadedMotoServer
 
-from {{ cookiecutter.project_slug }}.models import upload_path
+from {{ cookiecutter.project_slug }}.models import Upload, upload_path
+from {{ cookiecutter.project_slug }}.uploads import check_extension, safe_name
 
 KEY = re.compile(r"^uploads/\d{4}/\d{2}/[\w-]{1,60}-[0-9a-f]{8}(\.[\w-]{1,10})?$")
 
@@ -33,3 +46,231 @@ def test_hostile_names_become_sane_keys(filename, stem):
 
 def test_the_same_name_twice_gives_two_keys():
     assert upload_path(None, "report.pdf") != upload_path(None, "report.pdf")
+
+
+def test_the_extension_judged_is_the_one_the_key_gets():
+    """A backslash separates, so `evil.html\\.png` would be stored as `png-<random>`, untyped."""
+    assert safe_name("evil.html\\.png") == ("png", "")
+    with pytest.raises(ValidationError, match=r"\(no extension\) are not accepted"):
+        check_extension("evil.html\\.png")
+    check_extension("photo.PNG")
+
+
+# --- Deleting an upload ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_upload_takes_its_file_once_the_deletion_commits():
+    upload = Upload.objects.create(title="Notes", file=ContentFile(b"notes", name="notes.txt"))
+    name = upload.file.name
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Upload.objects.get(pk=upload.pk).delete()
+        raise RuntimeError("the deletion is rolled back")
+    assert Upload.objects.filter(pk=upload.pk).exists()
+    assert default_storage.exists(name), "a rolled-back deletion removed the file"
+    with transaction.atomic():
+        upload.delete()
+        assert default_storage.exists(name), "the file went before the deletion committed"
+    assert not default_storage.exists(name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admins_bulk_delete_removes_the_files(client, admin_user):
+    uploads = [
+        Upload.objects.create(title=n, file=ContentFile(b"x", name=f"{n}.txt")) for n in "ab"
+    ]
+    client.force_login(admin_user)
+    changelist = reverse(f"admin:{Upload._meta.app_label}_upload_changelist")
+    selected = [str(upload.pk) for upload in uploads]
+    answer = {"action": "delete_selected", "_selected_action": selected, "post": "yes"}
+    assert client.post(changelist, answer).status_code == 302
+    assert not Upload.objects.exists()
+    assert not any(default_storage.exists(upload.file.name) for upload in uploads)
+
+
+# --- Direct uploads, against moto's S3 server -----------------------------------------------
+
+BUCKET = "uploads-test"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * (2**20)  # a megabyte the record step must not read
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """moto's S3 server on a free loopback port, reached over HTTP as a real bucket is."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings):
+    """Media storage on a fresh bucket, as production configures it; yields its client, which
+    logs each S3 operation the site calls (name and parameters) in `client.calls`."""
+    settings.DIRECT_UPLOADS = True
+    settings.UPLOAD_ALLOWED_EXTENSIONS = ["png", "txt", "svg"]
+    options = {
+        "bucket_name": BUCKET,
+        "endpoint_url": s3_endpoint,
+        "access_key": "testing",
+        "secret_key": "testing",
+        "region_name": "us-east-1",
+        "location": "media",
+        "file_overwrite": False,
+    }
+    backend = f"{Upload.__module__.rsplit('.', 1)[0]}.uploads.UploadStorage"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+    client = default_storage.connection.meta.client
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(Bucket=BUCKET)
+    for key in media_keys(client):  # what an earlier test left
+        client.delete_object(Bucket=BUCKET, Key=key)
+    client.calls = []
+    client.meta.events.register(
+        "before-parameter-build.s3",
+        lambda params, model, **_: client.calls.append((model.name, dict(params))),
+    )
+    return client
+
+
+def editor(client, django_user_model, name: str = "editor", *permissions: str):
+    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
+    codenames = [f"{permission}_upload" for permission in permissions]
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def uploader(client, django_user_model):
+    return editor(client, django_user_model, "editor", "add", "view")
+
+
+def ask_policy(client, filename: str) -> dict:
+    response = client.post(reverse("upload-policy"), {"filename": filename})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def post_to_bucket(policy: dict, body: bytes) -> None:
+    """What the browser does: the presigned POST, the file last."""
+    sent = requests.post(policy["url"], data=policy["fields"], files={"file": body}, timeout=10)
+    assert sent.status_code == 204, sent.text
+
+
+def record(client, policy: dict, title: str = "Report"):
+    return client.post(reverse("upload-record"), {"title": title, "token": policy["token"]})
+
+
+def media_keys(bucket) -> list[str]:
+    listed = bucket.list_objects_v2(Bucket=BUCKET, Prefix="media/").get("Contents", [])
+    return sorted(item["Key"] for item in listed)
+
+
+@pytest.mark.django_db
+def test_a_direct_upload_goes_to_pending_and_is_moved_when_recorded(bucket, uploader):
+    policy = ask_policy(uploader, "photo.png")
+    pending = policy["fields"]["key"]
+    assert re.fullmatch(r"media/pending/uploads/\d{4}/\d\d/photo-[0-9a-f]{8}\.png", pending)
+    post_to_bucket(policy, PNG)
+    bucket.calls.clear()
+
+    answer = record(uploader, policy)
+    assert answer.status_code == 200, answer.content
+    stored = Upload.objects.get()
+    assert media_keys(bucket) == [f"media/{stored.file.name}"] == [pending.replace("pending/", "")]
+    head = bucket.head_object(Bucket=BUCKET, Key=f"media/{stored.file.name}")
+    assert (head["ContentLength"], head["ContentType"]) == (len(PNG), "image/png")
+    # The headers, then the PNG signature's 8 bytes: never the megabyte behind them. (The
+    # signed URL of the answer is built with a GetObject too, for the final key, sent by no one.)
+    reads = [(name, arg.get("Range")) for name, arg in bucket.calls if arg.get("Key") == pending]
+    assert reads == [("HeadObject", None), ("GetObject", "bytes=0-7"), ("DeleteObject", None)]
+
+
+@pytest.mark.django_db
+def test_a_token_records_one_upload_once(bucket, uploader):
+    policy = ask_policy(uploader, "notes.txt")
+    post_to_bucket(policy, b"notes")
+    assert record(uploader, policy).status_code == 200
+    again = record(uploader, policy, "Again")
+    assert again.status_code == 400
+    assert "already recorded" in again.json()["error"]
+    assert Upload.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_token_is_for_the_user_who_asked_for_it(bucket, client, django_user_model):
+    policy = ask_policy(editor(client, django_user_model, "first", "add"), "notes.txt")
+    post_to_bucket(policy, b"notes")
+    other = editor(client, django_user_model, "second", "add", "view")
+    refused = record(other, policy)
+    assert refused.status_code == 400
+    assert "another user" in refused.json()["error"]
+    assert not Upload.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_title_too_long_is_refused_before_anything_is_saved(bucket, uploader):
+    policy = ask_policy(uploader, "notes.txt")
+    post_to_bucket(policy, b"notes")
+    refused = record(uploader, policy, "t" * 201)
+    assert refused.status_code == 400
+    assert "at most 200 characters" in refused.json()["error"]
+    assert not Upload.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "headers", "body", "error"),
+    [
+        ("page.svg", {"ContentType": "image/svg+xml"}, b"<svg/>", "Content-Disposition None"),
+        ("notes.txt", {"ContentType": "text/html"}, b"<script>", "Content-Type text/html"),
+        ("notes.txt", {"ContentType": "text/plain"}, b"x" * 2049, "up to 2.0\xa0KB"),
+        ("photo.png", {"ContentType": "image/png"}, b"<html>", "does not hold a PNG"),
+    ],
+    ids=["disposition", "type", "size", "signature"],
+)
+@pytest.mark.django_db
+def test_the_record_step_rechecks_what_the_policy_fixed(
+    bucket, uploader, settings, name, headers, body, error
+):
+    """A store that does not enforce the POST policy, or a file put there another way: the
+    record step refuses it and deletes it."""
+    settings.UPLOAD_MAX_BYTES = 2048
+    policy = ask_policy(uploader, name)
+    key = policy["fields"]["key"]
+    bucket.put_object(Bucket=BUCKET, Key=key, Body=body, **headers)
+    refused = record(uploader, policy)
+    assert refused.status_code == 400
+    assert error in refused.json()["error"]
+    assert not Upload.objects.exists()
+    assert media_keys(bucket) == []
+
+
+@pytest.mark.django_db
+def test_a_name_whose_key_loses_its_extension_gets_no_policy(bucket, uploader):
+    refused = uploader.post(reverse("upload-policy"), {"filename": "evil.html\\.png"})
+    assert refused.status_code == 400
+    assert "(no extension) are not accepted" in refused.json()["error"]
+
+
+@pytest.mark.django_db
+def test_direct_uploads_need_the_add_permission_not_staff_status(bucket, client, django_user_model):
+    staff = editor(client, django_user_model, "staff")
+    assert staff.post(reverse("upload-policy"), {"filename": "a.txt"}).status_code == 403
+    assert staff.post(reverse("upload-record"), {"token": "x"}).status_code == 403
+    client.logout()
+    allowed = editor(client, django_user_model, "adder", "add")
+    assert allowed.post(reverse("upload-policy"), {"filename": "a.txt"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_active_type_keeps_the_attachment_its_policy_fixed(bucket, uploader):
+    policy = ask_policy(uploader, "drawing.svg")
+    assert policy["fields"]["Content-Disposition"] == "attachment"
+    post_to_bucket(policy, b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert record(uploader, policy).status_code == 200
+    head = bucket.head_object(Bucket=BUCKET, Key=f"media/{Upload.objects.get().file.name}")
+    assert (head["ContentType"], head["ContentDisposition"]) == ("image/svg+xml", "attachment")

@@ -1,27 +1,22 @@
 import secrets
-from pathlib import PurePosixPath
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.text import slugify
 
-from .uploads import validate_upload
-
-MAX_STEM = 60
+from .uploads import safe_name, validate_upload
 
 
-def upload_path(instance: models.Model, filename: str) -> str:
+def upload_path(instance: models.Model | None, filename: str) -> str:
     """Where an upload is stored: uploads/YYYY/MM/<readable-name>-<random>.<ext>.
 
     The visitor's file name is never used as a path: only a slugified, shortened stem of it is
-    kept, so "../", absolute paths, control characters and 300-character names all become a
-    short, sane key. The random part makes every key new, so two uploads of "report.pdf" (even
-    at the same instant) can never overwrite each other.
+    kept (uploads.safe_name), so "../", absolute paths, control characters and 300-character
+    names all become a short, sane key. The random part makes every key new, so two uploads of
+    "report.pdf" (even at the same instant) can never overwrite each other.
     """
-    name = PurePosixPath(filename.replace("\\", "/")).name
-    stem = slugify(PurePosixPath(name).stem, allow_unicode=True)[:MAX_STEM] or "file"
-    suffix = slugify(PurePosixPath(name).suffix, allow_unicode=True)[:10]
-    extension = f".{suffix}" if suffix else ""
+    stem, extension = safe_name(filename)
     return f"uploads/{timezone.now():%Y/%m}/{stem}-{secrets.token_hex(4)}{extension}"
 
 
@@ -29,7 +24,11 @@ class Upload(models.Model):
     """A visitor's file, kept in the media storage (local disk in development, S3 in production)."""
 
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=upload_path, max_length=255, validators=[validate_upload])
+    # One record per stored object: a direct upload's token names its key, so recording the
+    # same token twice breaks this constraint instead of making a second row for one file.
+    file = models.FileField(
+        upload_to=upload_path, max_length=255, unique=True, validators=[validate_upload]
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,3 +36,13 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+@receiver(post_delete, sender=Upload)
+def delete_stored_file(sender: type[Upload], instance: Upload, using: str, **kwargs) -> None:
+    """An upload deleted anywhere (the admin's bulk delete too) takes its object with it, so its
+    signed URLs stop working. Only once the deletion commits: a rolled-back delete keeps both
+    the row and the file. A storage error is logged, not raised, since the row is gone anyway."""
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name), using=using, robust=True)

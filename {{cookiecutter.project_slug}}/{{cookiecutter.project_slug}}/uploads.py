@@ -16,7 +16,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from storages.backends.s3 import S3Storage
+
+MAX_STEM = 60
 
 # The first bytes of each image type that browsers show inline.
 IMAGE_SIGNATURES = {
@@ -51,8 +54,37 @@ def content_type(name: str) -> str:
     return known or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+def served_as(name: str) -> dict[str, str]:
+    """The headers the bucket serves a key with: its type, and `attachment` for active types."""
+    headers = {"Content-Type": content_type(name)}
+    if headers["Content-Type"] not in INLINE:
+        headers["Content-Disposition"] = "attachment"
+    return headers
+
+
 def allowed_extensions() -> list[str]:
     return sorted(f".{e.strip('.').lower()}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS)
+
+
+def safe_name(filename: str) -> tuple[str, str]:
+    """The stem and extension a key keeps of a visitor's file name: the last part of the path
+    (a backslash counts as a separator too), slugified and shortened. The rules below judge this
+    extension, the one the stored key really gets, never the name as sent: `evil.html\\.png`
+    keeps no extension at all, so it is refused rather than stored as an untyped file."""
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    stem = slugify(PurePosixPath(name).stem, allow_unicode=True)[:MAX_STEM] or "file"
+    suffix = slugify(PurePosixPath(name).suffix, allow_unicode=True)[:10]
+    return stem, f".{suffix}" if suffix else ""
+
+
+def check_extension(filename: str) -> None:
+    """Refuse a name whose key would not end in one of UPLOAD_ALLOWED_EXTENSIONS."""
+    suffix, allowed = safe_name(filename)[1], allowed_extensions()
+    if suffix not in allowed:
+        raise ValidationError(
+            f"Files of type {suffix or '(no extension)'} are not accepted here; upload one of "
+            f"{', '.join(allowed)}."
+        )
 
 
 def validate_upload(file: File) -> None:
@@ -64,21 +96,21 @@ def validate_upload(file: File) -> None:
             f"The file is {filesizeformat(file.size)}; files up to {filesizeformat(limit)} are "
             "accepted."
         )
-    allowed = allowed_extensions()
-    suffix = extension(file.name)
-    if suffix not in allowed:
-        raise ValidationError(
-            f"Files of type {suffix or '(no extension)'} are not accepted here; upload one of "
-            f"{', '.join(allowed)}."
-        )
+    check_extension(file.name)
+    suffix = safe_name(file.name)[1]
     signatures = IMAGE_SIGNATURES.get(suffix)
     if signatures and not starts_with(file, signatures):
         raise ValidationError(f"This file does not hold a {suffix[1:].upper()} image.")
 
 
+def signature_length(signatures: tuple[bytes, ...]) -> int:
+    """How many first bytes tell whether a file holds one of these signatures."""
+    return max(len(signature) for signature in signatures)
+
+
 def starts_with(file: File, signatures: tuple[bytes, ...]) -> bool:
     file.seek(0)
-    head = file.read(16)
+    head = file.read(signature_length(signatures))
     file.seek(0)
     return head.startswith(signatures)
 
@@ -89,7 +121,8 @@ class UploadStorage(S3Storage):
 
     def get_object_parameters(self, name: str) -> dict:
         params = super().get_object_parameters(name)
-        params["ContentType"] = content_type(name)
-        if params["ContentType"] not in INLINE:
-            params["ContentDisposition"] = "attachment"
+        headers = served_as(name)
+        params["ContentType"] = headers["Content-Type"]
+        if "Content-Disposition" in headers:
+            params["ContentDisposition"] = headers["Content-Disposition"]
         return params

@@ -1,6 +1,7 @@
 from django.db import migrations, models
 
 import {{ cookiecutter.project_slug }}.models
+import {{ cookiecutter.project_slug }}.uploads
 
 
 class Migration(migrations.Migration):
@@ -22,7 +23,10 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, upload_to={{ cookiecutter.project_slug }}.models.upload_path
+                        max_length=255,
+                        unique=True,
+                        upload_to={{ cookiecutter.project_slug }}.models.upload_path,
+                        validators=[{{ cookiecutter.project_slug }}.uploads.validate_upload],
                     ),
                 ),
                 ("uploaded_at", models.DateTimeField(auto_now_add=True)),

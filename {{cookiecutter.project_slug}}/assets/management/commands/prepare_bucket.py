@@ -43,6 +43,7 @@ from assets.bucket_access import (
     site_origins,
 )
 from assets.clients import anonymous_read_refused, bucket_client
+from assets.pending_uploads import expiry_step
 
 CHECK_NAME = "prepare-bucket-check.txt"
 
@@ -143,6 +144,7 @@ class Command(BaseCommand):
                 "without it web fonts from the bucket do not load",
                 lambda: self.merge_cors(settings.STATIC_LOCATION, origins),
             ),
+            Step(*expiry_step(self.client, self.bucket, settings.MEDIA_LOCATION)),
             *self.review_apps_cors(),
         ]
 
