@@ -1,7 +1,8 @@
 """Settings shared by every environment.
 
 Values come from environment variables first, then from `.env` (python-decouple's rule).
-development.py, production.py and test.py import this module and change only what differs.
+development.py, production.py and test.py import this module and change only what differs;
+DJANGO_SETTINGS_MODULE chooses one of them (config/__init__.py), production by default.
 Reference: https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/
 """
 
@@ -17,8 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -------------------------------------------------------------------------------------
 SITE_NAME = "{{ cookiecutter.project_name }}"
+# Off unless development.py turns it on; DEBUG never selects the settings (config/__init__.py).
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#debug
-DEBUG = config("DEBUG", default=False, cast=bool)
+DEBUG = False
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#secret-key
 SECRET_KEY = config("SECRET_KEY", default="")
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#allowed-hosts

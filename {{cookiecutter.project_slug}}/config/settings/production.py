@@ -1,8 +1,9 @@
 """Production: PostgreSQL, static and media files on S3 (or an S3-compatible store), HTTPS.
 
-Selected when DEBUG is off, which is the case on Heroku (no `.env`, no DEBUG config var).
-Every value comes from the environment; a missing or malformed one stops start-up with a
-message that names it (see environment.py).
+Selected when DJANGO_SETTINGS_MODULE is unset, which is the case on Heroku (no `.env`), or names
+this module (config.settings_module). Every value comes from the environment; a missing or
+malformed one stops start-up with a message that names it (see environment.py), and so does
+DEBUG=True: production never turns into development, nor shows debug pages.
 """
 
 import dj_database_url
@@ -18,6 +19,8 @@ from .environment import Environment, connections_per_process, requires_tls
 env = Environment()
 
 # --- Core -------------------------------------------------------------------------------------
+# A DEBUG=True config var stops start-up with a message rather than showing debug pages.
+env.refuse_debug()
 DEBUG = False
 # Refused if short, a placeholder or Django's development key (environment.weak_secret_key).
 SECRET_KEY = env.secret_key("SECRET_KEY")
