@@ -119,7 +119,8 @@ def prepare_bucket_as_the_readme_says(checkout: Path, venv: Path, env: dict[str,
     """Once, before the first push, from the user's checkout (its development `.env` included),
     with just enough variables to select the production settings for this one command."""
     bucket = ["AWS_STORAGE_BUCKET_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
-    typed = {"DEBUG": "False", "ALLOWED_HOSTS": "localhost", "DATABASE_URL": "sqlite://"}
+    typed = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DEBUG": "False"}
+    typed |= {"ALLOWED_HOSTS": "localhost", "DATABASE_URL": "sqlite://"}
     typed |= {"AWS_S3_REGION_NAME": "us-east-1", **{name: env[name] for name in bucket}}
     # Not in the README: where this machine's S3-compatible store is.
     typed["AWS_S3_ENDPOINT_URL"] = env["AWS_S3_ENDPOINT_URL"]
@@ -485,7 +486,8 @@ def test_heroku_config_prints_one_config_set_line_for_the_file(project: Project,
     [
         ("ALLOWED_HOSTS my-site.herokuapp.com", "expected NAME=value"),
         ("AWS-BUCKET=my-bucket", "is not a variable name"),
-        ("DEBUG=True", "development settings"),
+        ("DEBUG=True", "production refuses to start with DEBUG on"),
+        ("DJANGO_SETTINGS_MODULE=config.settings.development", "a dyno runs config.settings."),
         ("ALLOWED_HOSTS=www.example.com", "already set on line 3"),
     ],
 )
