@@ -19,6 +19,7 @@ CHOOSERS = ("DJANGO_SETTINGS_MODULE", "DEBUG", "DYNO", "SECRET_KEY")
 DEVELOPMENT = {"DJANGO_SETTINGS_MODULE": "config.settings.development"}
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DEBUG": "False",  # over the development .env's DEBUG=True, as the README says
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "www.example.com",
     "DATABASE_URL": "sqlite://",
@@ -154,3 +155,9 @@ def test_production_refuses_the_placeholder_secret_key():
     result = python("import config.settings.production", SECRET_KEY="change-me")
     assert result.returncode != 0
     assert "SECRET_KEY is a placeholder" in result.stderr
+
+
+def test_production_counts_logins_by_the_address_herokus_router_saw():
+    code = "from django.conf import settings; print(settings.AXES_CLIENT_IP_CALLABLE)"
+    result = python(f"import django; django.setup(); {code}", **PRODUCTION)
+    assert result.stdout.strip() == "config.client_ip.heroku_client_ip", result.stderr

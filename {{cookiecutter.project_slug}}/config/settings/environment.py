@@ -68,8 +68,8 @@ class Environment:
         """`heading` introduces the list of problems; production's by default."""
         self.heading = heading or (
             "Production settings are incomplete. Set these environment variables (Heroku: "
-            f"heroku config:set NAME=value), or to develop on your machine put {DEVELOPMENT_SETTINGS} "
-            "in .env"
+            "heroku config:set NAME=value), or to develop on your machine put "
+            f"{DEVELOPMENT_SETTINGS} in .env"
         )
         self.problems: list[str] = []
 

@@ -208,6 +208,11 @@ COMPRESS_ENABLED = True
 COMPRESS_OFFLINE = True
 COMPRESS_CSS_HASHING_METHOD = None
 
+# --- Login throttling ------------------------------------------------------------------------
+# The client's address for django-axes (base.py): the last X-Forwarded-For entry, the one
+# Heroku's router appended; REMOTE_ADDR is the router's own address on a dyno.
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.heroku_client_ip"
+
 # --- HTTPS and security headers ---------------------------------------------------------------
 # Heroku's router terminates TLS and says so in X-Forwarded-Proto.
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#secure-proxy-ssl-header
