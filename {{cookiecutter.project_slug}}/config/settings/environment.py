@@ -177,6 +177,36 @@ class Environment:
             return default
         return int(value)
 
+    def allowed_hosts(self, name: str) -> list[str]:
+        """The site's host names: required, and none that every Heroku app answers to.
+
+        `.herokuapp.com` would accept a request for any Heroku app's host, and the bucket's CORS
+        rule, derived from these hosts (prepare_bucket), would let every Heroku app's pages read
+        the bucket's files from scripts.
+        """
+        what = "the site's host names, comma-separated (e.g. www.example.com,my-app.herokuapp.com)"
+        hosts = self.required_list(name, what)
+        for host in hosts:
+            if host.startswith(".") and host.lstrip(".").lower() == "herokuapp.com":
+                self.problems.append(
+                    f"{name} includes {host}, which every Heroku app's host matches (and the "
+                    "bucket's CORS rule would trust them all): name this app's own host instead, "
+                    "such as my-app-1234567890ab.herokuapp.com (heroku domains shows it)."
+                )
+        return hosts
+
+    def review_app_host(self) -> str:
+        """A review app's own host, <app name>.herokuapp.com, or "" elsewhere.
+
+        That is its address when the pipeline gives review apps predictable URLs; with it, a
+        review app answers at its own host with the parent's ALLOWED_HOSTS (app.json's value).
+        A bad HEROKU_APP_NAME is reported by review_app_location.
+        """
+        name = config("HEROKU_APP_NAME", default="").strip()
+        if config("HEROKU_PR_NUMBER", default="").strip() and HEROKU_APP_NAME.fullmatch(name):
+            return f"{name}.herokuapp.com"
+        return ""
+
     def review_app_location(self) -> str:
         """The key prefix of a Heroku review app, derived from its name, or "" elsewhere.
 

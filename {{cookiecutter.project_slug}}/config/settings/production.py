@@ -24,9 +24,10 @@ env.refuse_debug()
 DEBUG = False
 # Refused if short, a placeholder or Django's development key (environment.weak_secret_key).
 SECRET_KEY = env.secret_key("SECRET_KEY")
-ALLOWED_HOSTS = env.required_list(
-    "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
-)
+# This app's own host names (never .herokuapp.com, which every Heroku app matches); a review app
+# adds its own, <app name>.herokuapp.com (environment.review_app_host).
+ALLOWED_HOSTS = env.allowed_hosts("ALLOWED_HOSTS")
+ALLOWED_HOSTS += [host for host in [env.review_app_host()] if host]
 ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
 env.check_script_name("SCRIPT_NAME")
 
