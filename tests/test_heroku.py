@@ -326,6 +326,44 @@ def test_check_deploy_passes_with_the_config_vars_app_json_gives(
     assert "security.W004" in weakened.stderr
 
 
+# Which hosts the web process answers, asked through Django's own request handling (secure, so
+# the HTTPS redirect does not answer first): 400 for a host outside ALLOWED_HOSTS, else 404.
+HOST_STATUS = """
+from django.test import Client
+for host in ["{hosts}"]:
+    response = Client().get("/no-such-page/", secure=True, headers={{"host": host}})
+    print("answered", host, response.status_code)
+"""
+
+
+def test_app_json_suggests_the_sites_own_host_and_review_apps_answer_at_theirs(
+    heroku_app: tuple[Path, dict[str, str]], heroku_venv: Path, database_url: str
+):
+    app, env = heroku_app
+    manifest = json.loads((app / "app.json").read_text())
+    # The domain answered at the bake; never .herokuapp.com, which matches every Heroku app.
+    assert manifest["env"]["ALLOWED_HOSTS"]["value"] == "example.com"
+    assert "herokuapp.com" in manifest["env"]["ALLOWED_HOSTS"]["description"]
+    asked = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_STORAGE_BUCKET_NAME")
+    button = app_json_config_vars(manifest, {name: env[name] for name in asked}, database_url)
+    review = {**button, "HEROKU_APP_NAME": "my-site-pr-7", "HEROKU_PR_NUMBER": "7"}
+    hosts = ["example.com", "my-site-pr-7.herokuapp.com", "someone-else.herokuapp.com"]
+    code = HOST_STATUS.format(hosts='", "'.join(hosts))
+    answered = run_process(
+        app, f"python manage.py shell -c '{code}'", dyno_env(app, heroku_venv, review)
+    )
+    assert answered.returncode == 0, answered.stdout + answered.stderr
+    lines = [line.split() for line in answered.stdout.splitlines()]  # the site's log lines too
+    statuses = {words[1]: words[2] for words in lines if words[:1] == ["answered"]}
+    assert statuses == {hosts[0]: "404", hosts[1]: "404", hosts[2]: "400"}
+
+    # A config var copied from the old suggestion is refused by name.
+    every_app = {**button, "ALLOWED_HOSTS": ".herokuapp.com,example.com"}
+    refused = run_process(app, "python manage.py check", dyno_env(app, heroku_venv, every_app))
+    assert refused.returncode != 0
+    assert "ALLOWED_HOSTS includes .herokuapp.com, which every Heroku app" in refused.stderr
+
+
 def app_json_config_vars(
     manifest: dict, typed_in: dict[str, str], database_url: str
 ) -> dict[str, str]:

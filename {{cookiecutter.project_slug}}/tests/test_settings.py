@@ -161,3 +161,23 @@ def test_production_counts_logins_by_the_address_herokus_router_saw():
     code = "from django.conf import settings; print(settings.AXES_CLIENT_IP_CALLABLE)"
     result = python(f"import django; django.setup(); {code}", **PRODUCTION)
     assert result.stdout.strip() == "config.client_ip.heroku_client_ip", result.stderr
+
+
+def allowed_hosts(**env: str) -> list[str]:
+    code = "import django; django.setup(); from django.conf import settings; "
+    result = python(code + "print(','.join(settings.ALLOWED_HOSTS))", **{**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split(",")
+
+
+def test_a_review_app_answers_at_its_own_heroku_host_and_no_other_app_does():
+    assert allowed_hosts() == ["www.example.com"]
+    review = {"HEROKU_APP_NAME": "my-site-pr-12", "HEROKU_PR_NUMBER": "12"}
+    assert allowed_hosts(**review) == ["www.example.com", "my-site-pr-12.herokuapp.com"]
+
+
+def test_production_refuses_every_heroku_app_as_a_host():
+    every_app = {**PRODUCTION, "ALLOWED_HOSTS": ".herokuapp.com,www.example.com"}
+    result = python("import config.settings.production", **every_app)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS includes .herokuapp.com, which every Heroku app's host" in result.stderr
