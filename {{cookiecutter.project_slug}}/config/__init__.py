@@ -27,7 +27,7 @@ def load_settings() -> None:
     variable then ends the process with the message that names it, and no traceback through
     Django's internals for the user to read past (Heroku's build runs commands with --traceback).
     """
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    module = os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     from django.conf import settings
 
     from config.settings.environment import IncompleteEnvironment
@@ -36,3 +36,10 @@ def load_settings() -> None:
         settings.INSTALLED_APPS  # noqa: B018 (importing the settings is the point)
     except IncompleteEnvironment as error:
         raise SystemExit(str(error)) from None
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        raise SystemExit(
+            f"DJANGO_SETTINGS_MODULE={module} names no settings module: set it to "
+            "config.settings.development (in .env, on your machine) or unset it for production."
+        ) from None

@@ -83,6 +83,11 @@ def test_env_file_selects_development_by_name_and_nothing_selects_production(che
     assert selected(checkout, None, DEBUG="True") == "config.settings.production"
 
 
+def test_a_misspelt_settings_module_is_named():
+    refused = manage("check", DJANGO_SETTINGS_MODULE="config.settings.prod")
+    assert_stops_with(refused, "DJANGO_SETTINGS_MODULE=config.settings.prod names no settings")
+
+
 def test_production_refuses_debug_by_name_without_a_traceback():
     assert manage("check", **{**PRODUCTION, "DEBUG": "False"}).returncode == 0
     refused = manage("check", **{**PRODUCTION, "DEBUG": "True"})
