@@ -7,8 +7,9 @@ go, as whole files: Heroku's buildpack refuses a project with more than one mana
 `static_hosting` decides who serves static files: the bucket (publish_static, prune_static) or
 the web process (WhiteNoise); the other value's files go, as whole files too.
 
-`.env` is git-ignored and holds a fresh SECRET_KEY for this copy only; production reads its
-values from the environment (Heroku config vars) instead.
+`.env` is git-ignored: it selects the development settings (DJANGO_SETTINGS_MODULE) and holds a
+fresh SECRET_KEY for this copy only; production reads its values from the environment (Heroku
+config vars) instead.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ HOSTING_FILES = {
 ENV_FILE = """\
 # Local development settings, written when the project was baked. Never commit this file.
 # Every variable is described in .env.example; the environment always wins over this file.
+# Development is chosen here, by name; without this line (a dyno) production runs.
+DJANGO_SETTINGS_MODULE=config.settings.development
 DEBUG=True
 SECRET_KEY={secret_key}
 """

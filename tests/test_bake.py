@@ -180,6 +180,8 @@ def test_every_bake_gets_its_own_secret_key(bake):
             for line in (bake() / ".env").read_text().splitlines()
             if "=" in line and not line.startswith("#")
         )
+        # Development is selected by name; DEBUG alone would select nothing.
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.development"
         assert env["DEBUG"] == "True"
         assert len(env["SECRET_KEY"]) >= 50
         assert re.fullmatch(r"[A-Za-z0-9_-]+", env["SECRET_KEY"])

@@ -18,6 +18,9 @@ from tests.support.production import config_vars
 from tests.support.s3server import S3Server, free_port
 
 BAD_VARIABLES = [
+    # `heroku config:set DEBUG=True` to look at an error: production stops rather than showing
+    # debug pages, and never turns into development.
+    ({"DEBUG": "True"}, "DEBUG=True is refused by production settings"),
     ({"SECRET_KEY": ""}, "SECRET_KEY is not set: set it to a long random string"),
     ({"SECRET_KEY": "change-me"}, "SECRET_KEY is a placeholder: set it to a new random one"),
     ({"ALLOWED_HOSTS": " "}, "ALLOWED_HOSTS is not set: set it to the site's host names"),
@@ -75,6 +78,22 @@ def test_a_bad_variable_stops_every_command_without_a_traceback(
         result = run(app, command, env)
         assert_stops_cleanly(result, message)
         assert "Production settings are incomplete" in result.stderr, name
+    assert not (app / "staticfiles").exists(), "the build collected before it checked"
+
+
+def test_a_committed_env_file_stops_every_command_on_a_dyno(
+    bake: Bake, heroku_venv: Path, s3: S3Server, tmp_path: Path
+):
+    """The developer's `.env` reached the slug (force-added to git): it names the development
+    settings, which refuse a dyno rather than keep uploads on its disk behind debug pages."""
+    app = bake()
+    assert "DJANGO_SETTINGS_MODULE=config.settings.development" in (app / ".env").read_text()
+    env = config_vars(s3.endpoint_url, "never-used", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env = dyno_env(app, heroku_venv, env, PORT=str(free_port()))
+    for name, command in commands(app).items():
+        result = run(app, command, env)
+        assert_stops_cleanly(result, "This is a Heroku dyno (DYNO=")
+        assert "git rm --cached .env" in result.stderr, name
     assert not (app / "staticfiles").exists(), "the build collected before it checked"
 
 

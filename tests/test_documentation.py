@@ -18,7 +18,7 @@ from tests.conftest import Bake
 # Read by config("NAME"), the production Environment's methods and os.environ.get("NAME").
 READ = re.compile(r"\b(?:config|required\w*|optional_\w+|environ\.get)\(\s*\"([A-Z][A-Z0-9_]+)\"")
 # Set by Heroku or its buildpack, never by the user.
-PLATFORM = {"PORT", "SOURCE_VERSION"}
+PLATFORM = {"PORT", "SOURCE_VERSION", "DYNO"}
 
 
 def variables_read(project: Path) -> set[str]:

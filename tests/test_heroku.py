@@ -119,7 +119,8 @@ def prepare_bucket_as_the_readme_says(checkout: Path, venv: Path, env: dict[str,
     """Once, before the first push, from the user's checkout (its development `.env` included),
     with just enough variables to select the production settings for this one command."""
     bucket = ["AWS_STORAGE_BUCKET_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
-    typed = {"DEBUG": "False", "ALLOWED_HOSTS": "localhost", "DATABASE_URL": "sqlite://"}
+    typed = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DEBUG": "False"}
+    typed |= {"ALLOWED_HOSTS": "localhost", "DATABASE_URL": "sqlite://"}
     typed |= {"AWS_S3_REGION_NAME": "us-east-1", **{name: env[name] for name in bucket}}
     # Not in the README: where this machine's S3-compatible store is.
     typed["AWS_S3_ENDPOINT_URL"] = env["AWS_S3_ENDPOINT_URL"]
@@ -325,6 +326,44 @@ def test_check_deploy_passes_with_the_config_vars_app_json_gives(
     assert "security.W004" in weakened.stderr
 
 
+# Which hosts the web process answers, asked through Django's own request handling (secure, so
+# the HTTPS redirect does not answer first): 400 for a host outside ALLOWED_HOSTS, else 404.
+HOST_STATUS = """
+from django.test import Client
+for host in ["{hosts}"]:
+    response = Client().get("/no-such-page/", secure=True, headers={{"host": host}})
+    print("answered", host, response.status_code)
+"""
+
+
+def test_app_json_suggests_the_sites_own_host_and_review_apps_answer_at_theirs(
+    heroku_app: tuple[Path, dict[str, str]], heroku_venv: Path, database_url: str
+):
+    app, env = heroku_app
+    manifest = json.loads((app / "app.json").read_text())
+    # The domain answered at the bake; never .herokuapp.com, which matches every Heroku app.
+    assert manifest["env"]["ALLOWED_HOSTS"]["value"] == "example.com"
+    assert "herokuapp.com" in manifest["env"]["ALLOWED_HOSTS"]["description"]
+    asked = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_STORAGE_BUCKET_NAME")
+    button = app_json_config_vars(manifest, {name: env[name] for name in asked}, database_url)
+    review = {**button, "HEROKU_APP_NAME": "my-site-pr-7", "HEROKU_PR_NUMBER": "7"}
+    hosts = ["example.com", "my-site-pr-7.herokuapp.com", "someone-else.herokuapp.com"]
+    code = HOST_STATUS.format(hosts='", "'.join(hosts))
+    answered = run_process(
+        app, f"python manage.py shell -c '{code}'", dyno_env(app, heroku_venv, review)
+    )
+    assert answered.returncode == 0, answered.stdout + answered.stderr
+    lines = [line.split() for line in answered.stdout.splitlines()]  # the site's log lines too
+    statuses = {words[1]: words[2] for words in lines if words[:1] == ["answered"]}
+    assert statuses == {hosts[0]: "404", hosts[1]: "404", hosts[2]: "400"}
+
+    # A config var copied from the old suggestion is refused by name.
+    every_app = {**button, "ALLOWED_HOSTS": ".herokuapp.com,example.com"}
+    refused = run_process(app, "python manage.py check", dyno_env(app, heroku_venv, every_app))
+    assert refused.returncode != 0
+    assert "ALLOWED_HOSTS includes .herokuapp.com, which every Heroku app" in refused.stderr
+
+
 def app_json_config_vars(
     manifest: dict, typed_in: dict[str, str], database_url: str
 ) -> dict[str, str]:
@@ -485,7 +524,8 @@ def test_heroku_config_prints_one_config_set_line_for_the_file(project: Project,
     [
         ("ALLOWED_HOSTS my-site.herokuapp.com", "expected NAME=value"),
         ("AWS-BUCKET=my-bucket", "is not a variable name"),
-        ("DEBUG=True", "development settings"),
+        ("DEBUG=True", "production refuses to start with DEBUG on"),
+        ("DJANGO_SETTINGS_MODULE=config.settings.development", "a dyno runs config.settings."),
         ("ALLOWED_HOSTS=www.example.com", "already set on line 3"),
     ],
 )

@@ -154,7 +154,8 @@ def test_heroku_ci_runs_app_jsons_test_scripts(
     venv = project_virtualenv(project)
     test = json.loads((project / "app.json").read_text())["environments"]["test"]
     assert [addon.split(":")[0] for addon in test["addons"]] == ["heroku-postgresql"]
-    env = {**clean_env(), **test["env"], "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    path = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    env = {**clean_env(), **test.get("env", {}), "PATH": path, "DYNO": "run.1"}  # a test dyno
     env["DATABASE_URL"] = postgres.create_database(f"heroku_ci_{tmp_path.name}")
     scripts = [test["scripts"][name] for name in ("test-setup", "test") if name in test["scripts"]]
     assert scripts[-1] == "pytest"

@@ -66,8 +66,8 @@ def procfile(app: Path) -> dict[str, str]:
 def dyno_env(app: Path, venv: Path, config_vars: dict[str, str], **extra: str) -> dict[str, str]:
     """A dyno's environment: the slug's Python first on PATH, the config vars, HOME at the app
     (as /app is on Heroku, so nothing from this machine's home directory, such as ~/.aws, leaks
-    in), and `extra` (PORT for web)."""
-    env = {**clean_env(), **config_vars, "HOME": str(app), **extra}
+    in), DYNO (Heroku names every dyno: web.1, release.1, run.1234) and `extra` (PORT for web)."""
+    env = {**clean_env(), **config_vars, "HOME": str(app), "DYNO": "run.1", **extra}
     return {**env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', os.defpath)}"}
 
 

@@ -4,15 +4,20 @@ import os
 
 from decouple import config
 
+# What runs when nothing says otherwise: a dyno has no `.env` and needs no variable to be itself.
+DEFAULT_SETTINGS = "config.settings.production"
+
 
 def settings_module() -> str:
-    """Name the settings module for this process.
+    """Name the settings module for this process: DJANGO_SETTINGS_MODULE, production by default.
 
-    `DEBUG=True` (the baked `.env`) gives development; no `.env` and no `DEBUG` gives production,
-    which is what Heroku runs. An explicit DJANGO_SETTINGS_MODULE still wins (the tests use it).
+    It is read from the environment, then from `.env` (python-decouple: the environment wins).
+    The bake writes DJANGO_SETTINGS_MODULE=config.settings.development into `.env`; Heroku
+    builds from git, where `.env` is ignored, so a dyno runs production. DEBUG never chooses
+    the module: `heroku config:set DEBUG=True` must not swap production's bucket, database,
+    HTTPS and secret for development's (production refuses DEBUG=True instead).
     """
-    debug = config("DEBUG", default=False, cast=bool)
-    return "config.settings.development" if debug else "config.settings.production"
+    return config("DJANGO_SETTINGS_MODULE", default=DEFAULT_SETTINGS)
 
 
 def load_settings() -> None:
@@ -22,7 +27,7 @@ def load_settings() -> None:
     variable then ends the process with the message that names it, and no traceback through
     Django's internals for the user to read past (Heroku's build runs commands with --traceback).
     """
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+    module = os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     from django.conf import settings
 
     from config.settings.environment import IncompleteEnvironment
@@ -31,3 +36,10 @@ def load_settings() -> None:
         settings.INSTALLED_APPS  # noqa: B018 (importing the settings is the point)
     except IncompleteEnvironment as error:
         raise SystemExit(str(error)) from None
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        raise SystemExit(
+            f"DJANGO_SETTINGS_MODULE={module} names no settings module: set it to "
+            "config.settings.development (in .env, on your machine) or unset it for production."
+        ) from None

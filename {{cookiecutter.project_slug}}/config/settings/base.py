@@ -1,10 +1,12 @@
 """Settings shared by every environment.
 
 Values come from environment variables first, then from `.env` (python-decouple's rule).
-development.py, production.py and test.py import this module and change only what differs.
+development.py, production.py and test.py import this module and change only what differs;
+DJANGO_SETTINGS_MODULE chooses one of them (config/__init__.py), production by default.
 Reference: https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -17,8 +19,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -------------------------------------------------------------------------------------
 SITE_NAME = "{{ cookiecutter.project_name }}"
+# Off unless development.py turns it on; DEBUG never selects the settings (config/__init__.py).
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#debug
-DEBUG = config("DEBUG", default=False, cast=bool)
+DEBUG = False
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#secret-key
 SECRET_KEY = config("SECRET_KEY", default="")
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#allowed-hosts
@@ -49,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "compressor",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     csp.MIDDLEWARE,
+    # Last, as django-axes asks: it turns a locked-out login into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +120,26 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+
+# --- Login throttling (django-axes) -----------------------------------------------------------
+# Failed logins (the admin's and any other through Django's authenticate) are counted in the
+# database, which every process and dyno shares. After AXES_FAILURE_LIMIT failures for one
+# username from one address, that pair is locked out, even with the right password, until
+# AXES_COOLOFF_TIME has passed; a successful login clears the count. Locking the pair rather than
+# the username means a guesser elsewhere cannot lock the real admin out. On, as in production,
+# in development too: the admin behaves the same everywhere; `python manage.py axes_reset` lifts
+# every lockout. Production reads the address Heroku's router saw (config/client_ip.py).
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No banner on every command's standard output; failures and lockouts are still logged (WARNING).
+AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------------------
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/i18n/
@@ -187,6 +213,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
-    # The AWS libraries log every request and endpoint lookup at INFO: keep them to problems.
-    "loggers": {name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer")},
+    # The AWS libraries log every request and endpoint lookup at INFO, django-axes every login:
+    # keep them to problems (failed logins and lockouts are warnings).
+    "loggers": {name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer", "axes")},
 }

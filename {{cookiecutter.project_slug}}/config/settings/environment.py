@@ -1,10 +1,11 @@
-"""Read production variables and collect every problem, so start-up names them all at once.
+"""Read the environment's variables and collect every problem, so start-up names them all at once.
 
 A production process must not start half-configured (a build that publishes to the wrong place,
 a site with a guessable key), so production.py reads each variable through `Environment` and
-finishes with `raise_if_incomplete()`.
+finishes with `raise_if_incomplete()`; development.py does the same for the little it needs.
 """
 
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -20,6 +21,9 @@ SECRET_KEY_MIN_DISTINCT = 5
 # Values copied from examples and tutorials rather than generated; compared without punctuation.
 PLACEHOLDER_WORDS = ("changeme", "replaceme", "yoursecretkey", "secretkeyhere", "notsecret")
 HOW_TO_MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+# python-decouple's false values: DEBUG set to anything else asks production for debug pages.
+FALSE_VALUES = {"", "0", "false", "no", "off", "n", "f"}
+DEVELOPMENT_SETTINGS = "DJANGO_SETTINGS_MODULE=config.settings.development"
 
 
 def requires_tls(database_url: str) -> bool:
@@ -60,8 +64,45 @@ class IncompleteEnvironment(ImproperlyConfigured):
 
 
 class Environment:
-    def __init__(self) -> None:
+    def __init__(self, heading: str | None = None) -> None:
+        """`heading` introduces the list of problems; production's by default."""
+        self.heading = heading or (
+            "Production settings are incomplete. Set these environment variables (Heroku: "
+            "heroku config:set NAME=value), or to develop on your machine put "
+            f"{DEVELOPMENT_SETTINGS} in .env"
+        )
         self.problems: list[str] = []
+
+    def refuse_debug(self) -> None:
+        """Production never runs with DEBUG on: debug pages show settings and code to anyone.
+
+        DEBUG does not choose the settings module (config.settings_module), so a DEBUG=True config
+        var, a common way to look at an error, would otherwise be production with debug pages.
+        """
+        value = config("DEBUG", default="").strip()
+        if value.lower() not in FALSE_VALUES:
+            self.problems.append(
+                f"DEBUG={value} is refused by production settings, which never show debug pages "
+                "(they would show your settings and code to anyone): unset it (heroku "
+                "config:unset DEBUG). To see an error, read the logs (heroku logs --tail); to "
+                f"develop on your machine, put {DEVELOPMENT_SETTINGS} in .env."
+            )
+
+    def not_on_a_dyno(self) -> None:
+        """Development settings (local files, debug pages) never run on Heroku.
+
+        Heroku sets DYNO in every dyno. Development reaching one means DJANGO_SETTINGS_MODULE was
+        set as a config var, or a `.env` written for a developer's machine was committed.
+        """
+        dyno = os.environ.get("DYNO", "").strip()
+        if dyno:
+            self.problems.append(
+                f"This is a Heroku dyno (DYNO={dyno}), and {DEVELOPMENT_SETTINGS} selects the "
+                "development settings, which keep uploads on the dyno's disk and show debug "
+                "pages: unset it (heroku config:unset DJANGO_SETTINGS_MODULE), and if a .env "
+                "file reached the server, remove it from git (git rm --cached .env) and push "
+                "again. Production runs when nothing sets DJANGO_SETTINGS_MODULE."
+            )
 
     def required(self, name: str, what: str) -> str:
         """A variable that must be set; `what` tells the user what to set it to."""
@@ -136,6 +177,36 @@ class Environment:
             return default
         return int(value)
 
+    def allowed_hosts(self, name: str) -> list[str]:
+        """The site's host names: required, and none that every Heroku app answers to.
+
+        `.herokuapp.com` would accept a request for any Heroku app's host, and the bucket's CORS
+        rule, derived from these hosts (prepare_bucket), would let every Heroku app's pages read
+        the bucket's files from scripts.
+        """
+        what = "the site's host names, comma-separated (e.g. www.example.com,my-app.herokuapp.com)"
+        hosts = self.required_list(name, what)
+        for host in hosts:
+            if host.startswith(".") and host.lstrip(".").lower() == "herokuapp.com":
+                self.problems.append(
+                    f"{name} includes {host}, which every Heroku app's host matches (and the "
+                    "bucket's CORS rule would trust them all): name this app's own host instead, "
+                    "such as my-app-1234567890ab.herokuapp.com (heroku domains shows it)."
+                )
+        return hosts
+
+    def review_app_host(self) -> str:
+        """A review app's own host, <app name>.herokuapp.com, or "" elsewhere.
+
+        That is its address when the pipeline gives review apps predictable URLs; with it, a
+        review app answers at its own host with the parent's ALLOWED_HOSTS (app.json's value).
+        A bad HEROKU_APP_NAME is reported by review_app_location.
+        """
+        name = config("HEROKU_APP_NAME", default="").strip()
+        if config("HEROKU_PR_NUMBER", default="").strip() and HEROKU_APP_NAME.fullmatch(name):
+            return f"{name}.herokuapp.com"
+        return ""
+
     def review_app_location(self) -> str:
         """The key prefix of a Heroku review app, derived from its name, or "" elsewhere.
 
@@ -158,8 +229,4 @@ class Environment:
     def raise_if_incomplete(self) -> None:
         if self.problems:
             lines = "\n".join(f"  - {problem}" for problem in self.problems)
-            raise IncompleteEnvironment(
-                "Production settings are incomplete (DEBUG is off). Set these environment "
-                "variables (Heroku: heroku config:set NAME=value), or set DEBUG=True in .env "
-                f"for development:\n{lines}"
-            )
+            raise IncompleteEnvironment(f"{self.heading}:\n{lines}")

@@ -1,8 +1,9 @@
 """Production: PostgreSQL, static and media files on S3 (or an S3-compatible store), HTTPS.
 
-Selected when DEBUG is off, which is the case on Heroku (no `.env`, no DEBUG config var).
-Every value comes from the environment; a missing or malformed one stops start-up with a
-message that names it (see environment.py).
+Selected when DJANGO_SETTINGS_MODULE is unset, which is the case on Heroku (no `.env`), or names
+this module (config.settings_module). Every value comes from the environment; a missing or
+malformed one stops start-up with a message that names it (see environment.py), and so does
+DEBUG=True: production never turns into development, nor shows debug pages.
 """
 
 import dj_database_url
@@ -18,12 +19,15 @@ from .environment import Environment, connections_per_process, requires_tls
 env = Environment()
 
 # --- Core -------------------------------------------------------------------------------------
+# A DEBUG=True config var stops start-up with a message rather than showing debug pages.
+env.refuse_debug()
 DEBUG = False
 # Refused if short, a placeholder or Django's development key (environment.weak_secret_key).
 SECRET_KEY = env.secret_key("SECRET_KEY")
-ALLOWED_HOSTS = env.required_list(
-    "ALLOWED_HOSTS", "the site's host names, comma-separated (e.g. myapp.herokuapp.com)"
-)
+# This app's own host names (never .herokuapp.com, which every Heroku app matches); a review app
+# adds its own, <app name>.herokuapp.com (environment.review_app_host).
+ALLOWED_HOSTS = env.allowed_hosts("ALLOWED_HOSTS")
+ALLOWED_HOSTS += [host for host in [env.review_app_host()] if host]
 ADMIN_URL = env.optional_path("ADMIN_URL", "admin/")
 env.check_script_name("SCRIPT_NAME")
 
@@ -210,6 +214,11 @@ STORAGES = {
 COMPRESS_ENABLED = True
 COMPRESS_OFFLINE = True
 COMPRESS_CSS_HASHING_METHOD = None
+
+# --- Login throttling ------------------------------------------------------------------------
+# The client's address for django-axes (base.py): the last X-Forwarded-For entry, the one
+# Heroku's router appended; REMOTE_ADDR is the router's own address on a dyno.
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.heroku_client_ip"
 
 # --- HTTPS and security headers ---------------------------------------------------------------
 # Heroku's router terminates TLS and says so in X-Forwarded-Proto.

@@ -17,12 +17,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from config.settings.environment import weak_secret_key
+from config.settings.environment import FALSE_VALUES, weak_secret_key
 
 # What a shell (and so the Heroku CLI) accepts as a variable name.
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# python-decouple's true values: DEBUG set to one of these selects the development settings.
-TRUE_VALUES = {"1", "true", "yes", "on", "y", "t"}
 
 
 def parse_line(line: str) -> tuple[str, str] | None:
@@ -41,8 +39,11 @@ def parse_line(line: str) -> tuple[str, str] | None:
         raise ValueError(f"{name!r} is not a variable name (letters, digits and _)")
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
-    if name == "DEBUG" and value.lower() in TRUE_VALUES:
-        raise ValueError("DEBUG=True would run the site with development settings; remove it")
+    if name == "DEBUG" and value.lower() not in FALSE_VALUES:
+        raise ValueError("production refuses to start with DEBUG on; remove it")
+    if name == "DJANGO_SETTINGS_MODULE" and value != "config.settings.production":
+        # Development refuses to start on a dyno; production runs when this is unset.
+        raise ValueError("a dyno runs config.settings.production; remove it")
     if name == "SECRET_KEY" and value and (problem := weak_secret_key(value)):
         # Production would refuse to start with it: say so before it is sent.
         raise ValueError(problem.removesuffix("."))
