@@ -13,6 +13,8 @@ from decouple import Csv, config
 from config import csp
 from config.sub_path import sub_path
 
+from .environment import Environment, formatted
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -------------------------------------------------------------------------------------
@@ -40,6 +42,7 @@ ADMIN_URL = config("ADMIN_URL", default="admin/")
 
 INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}",
+    "users",
     # Before staticfiles, so that its collectstatic (collect, compress, publish) is the one run.
     "assets",
     "django.contrib.admin",
@@ -52,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged while a request is handled carries its id (Logging below).
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +107,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Users ------------------------------------------------------------------------------------
+# The site's own user model (users/models.py), from the first migration on.
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/auth/customizing/#substituting-a-custom-user-model
+AUTH_USER_MODEL = "users.User"
 
 # --- Passwords --------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#auth-password-validators
@@ -173,20 +183,71 @@ COMPRESS_FILTERS = {
 
 # --- Logging ----------------------------------------------------------------------------------
 # Everything to standard output, where Heroku's log router (and runserver's console) read it.
+# Each line carries the request's id, the X-Request-ID header that Heroku's router adds to every
+# request and shows in its own log line ("request_id=..."), so a traceback can be matched to the
+# request that caused it (config/request_id.py; "-" outside a request).
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/logging/
+LOG_LEVEL = config("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
-    # StreamHandler writes to standard error unless told otherwise.
+    "filters": {
+        "request_id": {"()": "config.request_id.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "{levelname} {name} request_id={request_id}: {message}", "style": "{"}
+    },
     "handlers": {
+        # StreamHandler writes to standard error unless told otherwise.
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
-        }
+            "filters": ["request_id"],
+        },
+        # Django's own choice, written out: with DEBUG off, each server error (500) is mailed to
+        # ADMINS through the e-mail backend below.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
     },
-    "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
-    # The AWS libraries log every request and endpoint lookup at INFO: keep them to problems.
-    "loggers": {name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's errors reach the console through the root logger, and ADMINS by mail.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # The AWS libraries log every request and endpoint lookup at INFO: keep them to problems.
+        **{name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer")},
+    },
 }
+
+# --- Error reports: ADMINS and e-mail ---------------------------------------------------------
+# Variables read here are checked in every environment; a malformed one stops start-up with a
+# message that names it (environment.py).
+_reports = Environment()
+# Who is mailed each server error: the author given when the project was made, unless ADMINS
+# lists others ("Name <address>, address, ..."; set but empty: no one).
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#admins
+_admins = _reports.admins(
+    "ADMINS", default=[("{{ cookiecutter.author_name }}", "{{ cookiecutter.author_email }}")]
+)
+{%- if cookiecutter.django_version == "5.2" %}
+ADMINS = _admins
+{%- else %}
+ADMINS = [formatted(name, address) for name, address in _admins]
+{%- endif %}
+# How mail leaves: one URL sets Django's EMAIL_* settings (django-environ), so any SMTP provider
+# works, Heroku's mail add-ons included: smtp+tls://USER:PASSWORD@smtp.example.com:587. Unset,
+# mails are printed to standard output (the console, or heroku logs) instead of sent.
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+globals().update(_reports.email_url("EMAIL_URL", default="consolemail://"))
+# Who mails come from: DEFAULT_FROM_EMAIL for the site's own mails (password resets), SERVER_EMAIL
+# for error reports. Use an address of a domain your provider may send for.
+DEFAULT_FROM_EMAIL = config(
+    "DEFAULT_FROM_EMAIL", default=formatted(SITE_NAME, "noreply@{{ cookiecutter.domain_name }}")
+)
+SERVER_EMAIL = config("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+_reports.raise_if_malformed()

@@ -6,9 +6,11 @@ message that names it (see environment.py).
 """
 
 import dj_database_url
+import sentry_sdk
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from decouple import Csv, config
+from sentry_sdk.integrations.django import DjangoIntegration
 
 from config import csp
 
@@ -125,7 +127,10 @@ STATIC_LOCATION = _prefix("static")  # unused by WhiteNoise; prepare_bucket name
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or "static/"
 ASSETS_PUBLISH_TO_S3 = False
 # Right after SecurityMiddleware, so static responses get its headers and skip the rest.
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 # Django's hashed names and compressor's bundle names both carry 12 hex digits of the content's
 # hash; WhiteNoise's own test recognises only names in Django's manifest, not the bundles.
 WHITENOISE_IMMUTABLE_FILE_TEST = r"\.[0-9a-f]{12}\.\w+$"
@@ -238,5 +243,19 @@ CONTENT_SECURITY_POLICY = {
 {%- else %}
 SECURE_CSP = csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _uploads_to)
 {%- endif %}
+
+# --- Error tracking (optional) ----------------------------------------------------------------
+# With SENTRY_DSN set (the DSN of a Sentry project, or of a Heroku add-on that speaks Sentry's
+# protocol), each error and its traceback also go to Sentry. Without it, nothing is initialised.
+# No personal data by default: no user ids, IP addresses, cookies or request bodies.
+# https://docs.sentry.io/platforms/python/integrations/django/
+SENTRY_DSN = env.optional_url("SENTRY_DSN")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        release=RELEASE_ID or None,
+    )
 
 env.raise_if_incomplete()
