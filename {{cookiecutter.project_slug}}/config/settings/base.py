@@ -230,7 +230,7 @@ _reports = Environment()
 # Who is mailed each server error: the author given when the project was made, unless ADMINS
 # lists others ("Name <address>, address, ..."; set but empty: no one).
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#admins
-_admins = _reports.admins(
+_admins = _reports.optional_addresses(
     "ADMINS", default=[("{{ cookiecutter.author_name }}", "{{ cookiecutter.author_email }}")]
 )
 {%- if cookiecutter.django_version == "5.2" %}
@@ -242,7 +242,7 @@ ADMINS = [formatted(name, address) for name, address in _admins]
 # works, Heroku's mail add-ons included: smtp+tls://USER:PASSWORD@smtp.example.com:587. Unset,
 # mails are printed to standard output (the console, or heroku logs) instead of sent.
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
-globals().update(_reports.email_url("EMAIL_URL", default="consolemail://"))
+globals().update(_reports.optional_email_url("EMAIL_URL", default="consolemail://"))
 # Who mails come from: DEFAULT_FROM_EMAIL for the site's own mails (password resets), SERVER_EMAIL
 # for error reports. Use an address of a domain your provider may send for.
 DEFAULT_FROM_EMAIL = config(

@@ -178,7 +178,7 @@ class Environment:
         return f"review-apps/{name}"
 
     # --- Error reports ----------------------------------------------------------------------
-    def admins(self, name: str, default: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def optional_addresses(self, name: str, default: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Who gets an e-mail for each server error; set but empty, no one."""
         value = config(name, default=None)
         if value is None:
@@ -192,7 +192,7 @@ class Environment:
             return default
         return pairs
 
-    def email_url(self, name: str, default: str) -> dict[str, object]:
+    def optional_email_url(self, name: str, default: str) -> dict[str, object]:
         """Django's EMAIL_* settings from one URL (django-environ's email_url_config).
 
         Parts the URL leaves out (no port, no password) keep Django's defaults.
@@ -210,6 +210,18 @@ class Environment:
             )
             settings = Env.email_url_config(default)
         return {key: part for key, part in settings.items() if part not in (None, "")}
+
+    def optional_sentry_dsn(self, name: str) -> str:
+        """A Sentry DSN (https://KEY@HOST/PROJECT), or empty."""
+        value = config(name, default="").strip()
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.username):
+            self.problems.append(
+                f"{name}={value!r} is not a Sentry DSN: copy it from the Sentry project's "
+                "settings (Client Keys), such as https://KEY@o0.ingest.sentry.io/0, or unset it."
+            )
+            return ""
+        return value
 
     def raise_if_malformed(self) -> None:
         """For variables every environment reads (base.py), so development checks them too."""

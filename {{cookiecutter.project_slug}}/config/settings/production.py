@@ -249,7 +249,7 @@ SECURE_CSP = csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _up
 # protocol), each error and its traceback also go to Sentry. Without it, nothing is initialised.
 # No personal data by default: no user ids, IP addresses, cookies or request bodies.
 # https://docs.sentry.io/platforms/python/integrations/django/
-SENTRY_DSN = env.optional_url("SENTRY_DSN")
+SENTRY_DSN = env.optional_sentry_dsn("SENTRY_DSN")
 if SENTRY_DSN:
     sentry_sdk.init(
         dsn=SENTRY_DSN,
