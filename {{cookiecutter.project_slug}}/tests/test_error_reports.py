@@ -38,6 +38,13 @@ TWO_ADMINS_SETTING = [["Ann Smith", "ann@example.com"], ["Ops, Night", "ops@exam
 TWO_ADMINS_SETTING = ["Ann Smith <ann@example.com>", '"Ops, Night" <ops@example.com>']
 {%- endif %}
 SETUP = "import django, json; django.setup(); from django.conf import settings; "
+{%- if cookiecutter.django_version == "5.2" %}
+# The connection that mail_admins and send_mail use.
+CONNECTION = "from django.core.mail import get_connection; connection = get_connection(); "
+{%- else %}
+# The default mailer, which mail_admins and send_mail use.
+CONNECTION = "from django.core.mail import mailers; connection = mailers.default; "
+{%- endif %}
 
 
 def boom(request):
@@ -57,6 +64,10 @@ def python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+def production(**env: str) -> dict[str, str]:
+    return {**PRODUCTION, **env}
 
 
 def setting(name: str, **env: str) -> object:
@@ -93,17 +104,24 @@ def test_malformed_admins_stop_start_up_with_a_message_that_names_it(value: str)
     assert "Traceback" not in result.stderr
 
 
-def test_mail_is_printed_to_the_log_unless_email_url_names_a_server():
-    assert setting("EMAIL_BACKEND", **PRODUCTION) == "django.core.mail.backends.console.EmailBackend"
-    url = "smtp+tls://postmaster%40mg.example.com:p%40ss@smtp.example.com:587"
-    code = SETUP + (
-        "print(json.dumps([settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, "
-        "settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS]))"
+def backend(**env: str) -> list[object]:
+    """The class of the connection mail goes through, and where it sends."""
+    code = SETUP + CONNECTION + (
+        "print(json.dumps([type(connection).__module__, getattr(connection, 'host', None), "
+        "getattr(connection, 'port', None), getattr(connection, 'username', None), "
+        "getattr(connection, 'password', None), getattr(connection, 'use_tls', None)]))"
     )
-    result = python(code, **PRODUCTION, EMAIL_URL=url)
+    result = python(code, **env)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [
-        "django.core.mail.backends.smtp.EmailBackend",
+    return json.loads(result.stdout)
+
+
+def test_mail_is_printed_to_the_log_unless_email_url_names_a_server():
+    assert backend(**production())[0] == "django.core.mail.backends.console"
+    assert backend(**DEVELOPMENT, EMAIL_URL="")[0] == "django.core.mail.backends.console"
+    url = "smtp+tls://postmaster%40mg.example.com:p%40ss@smtp.example.com:587"
+    assert backend(**production(EMAIL_URL=url)) == [
+        "django.core.mail.backends.smtp",
         "smtp.example.com",
         587,
         "postmaster@mg.example.com",
@@ -140,7 +158,7 @@ def test_sentry_starts_only_with_a_dsn_and_sends_no_personal_data():
     assert without.returncode == 0, without.stderr
     assert json.loads(without.stdout)[0] is False
     dsn = "https://public-key@o0.ingest.sentry.invalid/1"
-    with_dsn = python(SETUP + SENTRY_STATE, **PRODUCTION, SENTRY_DSN=dsn)
+    with_dsn = python(SETUP + SENTRY_STATE, **production(SENTRY_DSN=dsn))
     assert with_dsn.returncode == 0, with_dsn.stderr
     active, send_default_pii, integrations = json.loads(with_dsn.stdout)
     assert (active, send_default_pii) == (True, False)
@@ -148,7 +166,7 @@ def test_sentry_starts_only_with_a_dsn_and_sends_no_personal_data():
 
 
 def test_a_malformed_sentry_dsn_is_named():
-    result = python("import config.settings.production", **PRODUCTION, SENTRY_DSN="o0.sentry.io")
+    result = python("import config.settings.production", **production(SENTRY_DSN="o0.sentry.io"))
     assert result.returncode != 0
     assert "SENTRY_DSN='o0.sentry.io' is not a Sentry DSN" in result.stderr
 
@@ -179,16 +197,19 @@ MAIL_A_500 = SETUP + (
     "from django.test.utils import setup_test_environment; setup_test_environment(); "
     "client = Client(raise_request_exception=False); "
     "with_urls = override_settings(ROOT_URLCONF='tests.test_error_reports'); with_urls.enable(); "
-    "response = client.get('/boom/', secure=True); "
+    "response = client.get('/boom/', secure=True, HTTP_X_REQUEST_ID='router-id-0123456789'); "
     "print(json.dumps([response.status_code, settings.SERVER_EMAIL, "
     "[[m.to, m.from_email, m.subject] for m in mail.outbox]]))"
 )
 
 
 def test_a_server_error_in_production_mails_admins():
-    result = python(MAIL_A_500, **PRODUCTION, ADMINS=TWO_ADMINS)
+    result = python(MAIL_A_500, **production(ADMINS=TWO_ADMINS))
     assert result.returncode == 0, result.stderr
-    status, server_email, mails = json.loads(result.stdout)
+    # Production logs the error to standard output too, before the test's own line.
+    *log, last = result.stdout.splitlines()
+    status, server_email, mails = json.loads(last)
+    assert "ERROR django.request request_id=router-id-0123456789: Internal Server Error: /boom/" in log
     assert status == 500
     assert len(mails) == 1
     to, sender, subject = mails[0]

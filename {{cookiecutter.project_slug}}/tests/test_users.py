@@ -1,5 +1,6 @@
 """The site's own user model: the one Django, the admin and the tests use."""
 
+import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ def test_it_is_created_by_the_users_apps_first_migration():
     assert [operation.name for operation in first.operations] == ["User"]
 
 
+@pytest.mark.django_db
 def test_the_models_match_their_migrations():
     # Exits with status 1 if a model changed without a migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -13,7 +13,11 @@ from decouple import Csv, config
 from config import csp
 from config.sub_path import sub_path
 
+{%- if cookiecutter.django_version == "5.2" %}
 from .environment import Environment, formatted
+{%- else %}
+from .environment import Environment, formatted, mailer
+{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -238,11 +242,19 @@ ADMINS = _admins
 {%- else %}
 ADMINS = [formatted(name, address) for name, address in _admins]
 {%- endif %}
-# How mail leaves: one URL sets Django's EMAIL_* settings (django-environ), so any SMTP provider
+# How mail leaves: one URL sets the e-mail backend (django-environ reads it), so any SMTP provider
 # works, Heroku's mail add-ons included: smtp+tls://USER:PASSWORD@smtp.example.com:587. Unset,
 # mails are printed to standard output (the console, or heroku logs) instead of sent.
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
-globals().update(_reports.optional_email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_URL_SET = bool(config("EMAIL_URL", default="").strip())
+_email = _reports.optional_email_url("EMAIL_URL", default="consolemail://")
+{%- if cookiecutter.django_version == "5.2" %}
+# The EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... settings the URL gives.
+globals().update(_email)
+{%- else %}
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#mailers
+MAILERS = {"default": mailer(_email)}
+{%- endif %}
 # Who mails come from: DEFAULT_FROM_EMAIL for the site's own mails (password resets), SERVER_EMAIL
 # for error reports. Use an address of a domain your provider may send for.
 DEFAULT_FROM_EMAIL = config(

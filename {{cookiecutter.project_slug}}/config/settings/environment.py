@@ -66,10 +66,33 @@ ADMINS_EXAMPLE = '"Ann Smith <ann@example.com>, ops@example.com"'
 
 def addresses(value: str) -> list[tuple[str, str]] | None:
     """(name, address) pairs from "Name <address>, address, ...", or None if one is malformed."""
+    if not value.strip():
+        return []  # getaddresses gives [("", "")] for it on some Python versions
     pairs = getaddresses([value])
     if all(ADDRESS.fullmatch(address) for _, address in pairs):
         return pairs
     return None
+
+
+# The MAILERS option (Django 6.1) for each EMAIL_* setting that django-environ reads from a URL.
+MAILER_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_FILE_PATH": "file_path",
+}
+
+
+def mailer(email_settings: dict[str, object]) -> dict[str, object]:
+    """A MAILERS entry from the EMAIL_* settings of an e-mail URL."""
+    options = {
+        MAILER_OPTIONS[key]: value for key, value in email_settings.items() if key in MAILER_OPTIONS
+    }
+    return {"BACKEND": email_settings["EMAIL_BACKEND"], "OPTIONS": options}
 
 
 def formatted(name: str, address: str) -> str:

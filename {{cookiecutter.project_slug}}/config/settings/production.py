@@ -258,4 +258,14 @@ if SENTRY_DSN:
         release=RELEASE_ID or None,
     )
 
+{%- if cookiecutter.django_version != "5.2" %}
+
+# --- Error reports ----------------------------------------------------------------------------
+# Until EMAIL_URL names a mail server, error reports are printed to the log (base.py), which
+# check --deploy calls a development-only backend (mail.E001): a first deploy need not wait for
+# a mail provider. Set EMAIL_URL and the check applies again.
+if not EMAIL_URL_SET:
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "mail.E001"]
+{%- endif %}
+
 env.raise_if_incomplete()
