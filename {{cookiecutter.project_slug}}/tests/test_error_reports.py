@@ -37,6 +37,8 @@ TWO_ADMINS_SETTING = [["Ann Smith", "ann@example.com"], ["Ops, Night", "ops@exam
 # Django 6 lists ADMINS as addresses, names included.
 TWO_ADMINS_SETTING = ["Ann Smith <ann@example.com>", '"Ops, Night" <ops@example.com>']
 {%- endif %}
+# The address the site's mails come from by default, on the domain given when it was made.
+SITE_SENDER = "<noreply@{{ cookiecutter.domain_name }}>"
 SETUP = "import django, json; django.setup(); from django.conf import settings; "
 {%- if cookiecutter.django_version == "5.2" %}
 # The connection that mail_admins and send_mail use.
@@ -104,14 +106,16 @@ def test_malformed_admins_stop_start_up_with_a_message_that_names_it(value: str)
     assert "Traceback" not in result.stderr
 
 
+CONNECTION_STATE = (
+    "print(json.dumps([type(connection).__module__, getattr(connection, 'host', None), "
+    "getattr(connection, 'port', None), getattr(connection, 'username', None), "
+    "getattr(connection, 'password', None), getattr(connection, 'use_tls', None)]))"
+)
+
+
 def backend(**env: str) -> list[object]:
     """The class of the connection mail goes through, and where it sends."""
-    code = SETUP + CONNECTION + (
-        "print(json.dumps([type(connection).__module__, getattr(connection, 'host', None), "
-        "getattr(connection, 'port', None), getattr(connection, 'username', None), "
-        "getattr(connection, 'password', None), getattr(connection, 'use_tls', None)]))"
-    )
-    result = python(code, **env)
+    result = python(SETUP + CONNECTION + CONNECTION_STATE, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -140,9 +144,7 @@ def test_a_malformed_email_url_is_named_without_its_password():
 
 def test_error_mails_come_from_the_site():
     assert setting("SERVER_EMAIL", **PRODUCTION) == setting("DEFAULT_FROM_EMAIL", **PRODUCTION)
-    assert setting("DEFAULT_FROM_EMAIL", **PRODUCTION).endswith(
-        "<noreply@{{ cookiecutter.domain_name }}>"
-    )
+    assert setting("DEFAULT_FROM_EMAIL", **PRODUCTION).endswith(SITE_SENDER)
 
 
 SENTRY_STATE = (
@@ -209,7 +211,8 @@ def test_a_server_error_in_production_mails_admins():
     # Production logs the error to standard output too, before the test's own line.
     *log, last = result.stdout.splitlines()
     status, server_email, mails = json.loads(last)
-    assert "ERROR django.request request_id=router-id-0123456789: Internal Server Error: /boom/" in log
+    line = "ERROR django.request request_id=router-id-0123456789: Internal Server Error: /boom/"
+    assert line in log
     assert status == 500
     assert len(mails) == 1
     to, sender, subject = mails[0]

@@ -13,11 +13,7 @@ from decouple import Csv, config
 from config import csp
 from config.sub_path import sub_path
 
-{%- if cookiecutter.django_version == "5.2" %}
-from .environment import Environment, formatted
-{%- else %}
-from .environment import Environment, formatted, mailer
-{%- endif %}
+from .environment import Environment, formatted{% if cookiecutter.django_version != "5.2" %}, mailer{% endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -234,9 +230,8 @@ _reports = Environment()
 # Who is mailed each server error: the author given when the project was made, unless ADMINS
 # lists others ("Name <address>, address, ..."; set but empty: no one).
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#admins
-_admins = _reports.optional_addresses(
-    "ADMINS", default=[("{{ cookiecutter.author_name }}", "{{ cookiecutter.author_email }}")]
-)
+AUTHOR = ("{{ cookiecutter.author_name }}", "{{ cookiecutter.author_email }}")
+_admins = _reports.optional_addresses("ADMINS", default=[AUTHOR])
 {%- if cookiecutter.django_version == "5.2" %}
 ADMINS = _admins
 {%- else %}

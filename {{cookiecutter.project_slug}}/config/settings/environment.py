@@ -64,7 +64,10 @@ ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 ADMINS_EXAMPLE = '"Ann Smith <ann@example.com>, ops@example.com"'
 
 
-def addresses(value: str) -> list[tuple[str, str]] | None:
+Addresses = list[tuple[str, str]]  # (name, address) pairs
+
+
+def addresses(value: str) -> Addresses | None:
     """(name, address) pairs from "Name <address>, address, ...", or None if one is malformed."""
     if not value.strip():
         return []  # getaddresses gives [("", "")] for it on some Python versions
@@ -201,7 +204,7 @@ class Environment:
         return f"review-apps/{name}"
 
     # --- Error reports ----------------------------------------------------------------------
-    def optional_addresses(self, name: str, default: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def optional_addresses(self, name: str, default: Addresses) -> Addresses:
         """Who gets an e-mail for each server error; set but empty, no one."""
         value = config(name, default=None)
         if value is None:
