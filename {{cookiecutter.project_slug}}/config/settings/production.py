@@ -245,9 +245,9 @@ SECURE_CSP = csp.policy(STATIC_URL, (MEDIA_URL, _bucket_url(via_cdn=False)), _up
 {%- endif %}
 
 # --- Error tracking (optional) ----------------------------------------------------------------
-# With SENTRY_DSN set (the DSN of a Sentry project, or of a Heroku add-on that speaks Sentry's
-# protocol), each error and its traceback also go to Sentry. Without it, nothing is initialised.
-# No personal data by default: no user ids, IP addresses, cookies or request bodies.
+# With SENTRY_DSN set (a Sentry project's DSN), each error and its traceback also go to Sentry.
+# Without it, sentry-sdk is not initialised at all. send_default_pii stays off: no user ids, IP
+# addresses or cookies are sent, and Sentry scrubs fields with sensitive names from the rest.
 # https://docs.sentry.io/platforms/python/integrations/django/
 SENTRY_DSN = env.optional_sentry_dsn("SENTRY_DSN")
 if SENTRY_DSN:
