@@ -228,7 +228,7 @@ LOGGING = {
 # message that names it (environment.py).
 _reports = Environment()
 # Who is mailed each server error: the author given when the project was made, unless ADMINS
-# lists others ("Name <address>, address, ..."; set but empty: no one).
+# lists others ("Name <address>, address, ...").
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#admins
 AUTHOR = ("{{ cookiecutter.author_name }}", "{{ cookiecutter.author_email }}")
 _admins = _reports.optional_addresses("ADMINS", default=[AUTHOR])
@@ -252,9 +252,10 @@ MAILERS = {"default": mailer(_email)}
 {%- endif %}
 # Who mails come from: DEFAULT_FROM_EMAIL for the site's own mails (password resets), SERVER_EMAIL
 # for error reports. Use an address of a domain your provider may send for.
-DEFAULT_FROM_EMAIL = config(
-    "DEFAULT_FROM_EMAIL", default=formatted(SITE_NAME, "noreply@{{ cookiecutter.domain_name }}")
+# Empty counts as unset, as in .env.example.
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", default="") or formatted(
+    SITE_NAME, "noreply@{{ cookiecutter.domain_name }}"
 )
-SERVER_EMAIL = config("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+SERVER_EMAIL = config("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 _reports.raise_if_malformed()

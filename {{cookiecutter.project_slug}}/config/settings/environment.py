@@ -69,8 +69,6 @@ Addresses = list[tuple[str, str]]  # (name, address) pairs
 
 def addresses(value: str) -> Addresses | None:
     """(name, address) pairs from "Name <address>, address, ...", or None if one is malformed."""
-    if not value.strip():
-        return []  # getaddresses gives [("", "")] for it on some Python versions
     pairs = getaddresses([value])
     if all(ADDRESS.fullmatch(address) for _, address in pairs):
         return pairs
@@ -205,9 +203,9 @@ class Environment:
 
     # --- Error reports ----------------------------------------------------------------------
     def optional_addresses(self, name: str, default: Addresses) -> Addresses:
-        """Who gets an e-mail for each server error; set but empty, no one."""
-        value = config(name, default=None)
-        if value is None:
+        """Who gets an e-mail for each server error; `default` when unset or empty."""
+        value = config(name, default="")
+        if not value.strip():
             return default
         pairs = addresses(value)
         if pairs is None:
