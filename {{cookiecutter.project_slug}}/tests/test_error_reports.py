@@ -184,6 +184,8 @@ def test_an_errors_log_line_carries_herokus_request_id(client):
     previous = console.setStream(stream)
     try:
         response = client.get("/boom/", HTTP_X_REQUEST_ID="5ba1e3f2-6c1d-4e8a-9d0b-2f6a7c8e9d10")
+        # Django logs a 404 after the middleware has returned the response.
+        client.get("/no-such-page/", HTTP_X_REQUEST_ID="0e4c1f7a-2b3d-4c5e-8f9a-1b2c3d4e5f60")
         logging.getLogger("after").warning("outside a request")
     finally:
         console.setStream(previous)
@@ -194,6 +196,10 @@ def test_an_errors_log_line_carries_herokus_request_id(client):
         "Internal Server Error: /boom/"
     ) in lines
     assert "RuntimeError: the view failed" in lines  # the traceback follows
+    assert (
+        "WARNING django.request request_id=0e4c1f7a-2b3d-4c5e-8f9a-1b2c3d4e5f60: "
+        "Not Found: /no-such-page/"
+    ) in lines
     assert "WARNING after request_id=-: outside a request" in lines
 
 
