@@ -23,7 +23,7 @@ RESERVED_SLUGS = {
     "assets", "asyncio", "code", "collections", "config", "django", "email", "html", "http",
     "io", "json", "logging", "os", "platform", "pytest", "queue", "random", "re", "secrets",
     "select", "signal", "site", "socket", "static", "string", "sys", "templates", "test",
-    "tests", "threading", "time", "types", "typing", "uuid",
+    "tests", "threading", "time", "types", "typing", "users", "uuid",
 }  # fmt: skip
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -83,6 +83,8 @@ def problems(answers: dict[str, Any]) -> list[str]:
     checks = {
         "project_name": name_problem(answers["project_name"]),
         "project_slug": slug_problem(answers["project_slug"]),
+        # Written into ADMINS in the settings, a Python string literal as the project name is.
+        "author_name": name_problem(answers["author_name"]),
         "author_email": None
         if EMAIL_RE.match(answers["author_email"])
         else "must be an e-mail address such as you@example.com",

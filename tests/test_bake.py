@@ -223,6 +223,11 @@ BAD_ANSWERS = [
     ({"project_slug": "config"}, "project_slug 'config' would shadow a module"),
     ({"project_slug": "test"}, "project_slug 'test' would shadow a module"),
     ({"project_slug": "email"}, "project_slug 'email' would shadow a module"),
+    ({"project_slug": "users"}, "project_slug 'users' would shadow a module"),
+    (
+        {"author_name": 'Ann "Ops" Smith'},
+        """author_name 'Ann "Ops" Smith' must not contain double""",
+    ),
     ({"author_email": "not-an-email"}, "author_email 'not-an-email' must be an e-mail address"),
     (
         {"domain_name": "https://example.com"},

@@ -15,6 +15,8 @@ from decouple import Csv, config
 from config import csp
 from config.sub_path import sub_path
 
+from .environment import Environment, formatted{% if cookiecutter.django_version != "5.2" %}, mailer{% endif %}
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -------------------------------------------------------------------------------------
@@ -43,6 +45,7 @@ ADMIN_URL = config("ADMIN_URL", default="admin/")
 
 INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}",
+    "users",
     # Before staticfiles, so that its collectstatic (collect, compress, publish) is the one run.
     "assets",
     "django.contrib.admin",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged while a request is handled carries its id (Logging below).
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +113,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Users ------------------------------------------------------------------------------------
+# The site's own user model (users/models.py), from the first migration on.
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/auth/customizing/#substituting-a-custom-user-model
+AUTH_USER_MODEL = "users.User"
 
 # --- Passwords --------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#auth-password-validators
@@ -199,21 +209,80 @@ COMPRESS_FILTERS = {
 
 # --- Logging ----------------------------------------------------------------------------------
 # Everything to standard output, where Heroku's log router (and runserver's console) read it.
+# Each line carries the request's id, the X-Request-ID header that Heroku's router adds to every
+# request and shows in its own log line ("request_id=..."), so a traceback can be matched to the
+# request that caused it (config/request_id.py; "-" outside a request).
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/logging/
+LOG_LEVEL = config("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
-    # StreamHandler writes to standard error unless told otherwise.
+    "filters": {
+        "request_id": {"()": "config.request_id.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "{levelname} {name} request_id={request_id}: {message}", "style": "{"}
+    },
     "handlers": {
+        # StreamHandler writes to standard error unless told otherwise.
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
-        }
+            "filters": ["request_id"],
+        },
+        # Django's own choice, written out: with DEBUG off, each server error (500) is mailed to
+        # ADMINS through the e-mail backend below.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
     },
-    "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="INFO")},
-    # The AWS libraries log every request and endpoint lookup at INFO, django-axes every login:
-    # keep them to problems (failed logins and lockouts are warnings).
-    "loggers": {name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer", "axes")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's errors reach the console through the root logger, and ADMINS by mail.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # The AWS libraries log every request and endpoint lookup at INFO, django-axes every
+        # login: keep them to problems (failed logins and lockouts are warnings).
+        **{name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer", "axes")},
+    },
 }
+
+# --- Error reports: ADMINS and e-mail ---------------------------------------------------------
+# Variables read here are checked in every environment; a malformed one stops start-up with a
+# message that names it (environment.py).
+_reports = Environment()
+# Who is mailed each server error: the author given when the project was made, unless ADMINS
+# lists others ("Name <address>, address, ...").
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#admins
+AUTHOR = ("{{ cookiecutter.author_name }}", "{{ cookiecutter.author_email }}")
+_admins = _reports.optional_addresses("ADMINS", default=[AUTHOR])
+{%- if cookiecutter.django_version == "5.2" %}
+ADMINS = _admins
+{%- else %}
+ADMINS = [formatted(name, address) for name, address in _admins]
+{%- endif %}
+# How mail leaves: one URL sets the e-mail backend (django-environ reads it), so any SMTP provider
+# works, Heroku's mail add-ons included: smtp+tls://USER:PASSWORD@smtp.example.com:587. Unset,
+# mails are printed to standard output (the console, or heroku logs) instead of sent.
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+EMAIL_URL_SET = bool(config("EMAIL_URL", default="").strip())
+_email = _reports.optional_email_url("EMAIL_URL", default="consolemail://")
+{%- if cookiecutter.django_version == "5.2" %}
+# The EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... settings the URL gives.
+globals().update(_email)
+{%- else %}
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#mailers
+MAILERS = {"default": mailer(_email)}
+{%- endif %}
+# Who mails come from: DEFAULT_FROM_EMAIL for the site's own mails (password resets), SERVER_EMAIL
+# for error reports. Use an address of a domain your provider may send for.
+# Empty counts as unset, as in .env.example.
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", default="") or formatted(
+    SITE_NAME, "noreply@{{ cookiecutter.domain_name }}"
+)
+SERVER_EMAIL = config("SERVER_EMAIL", default="") or DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+_reports.raise_if_malformed()

@@ -7,10 +7,13 @@ finishes with `raise_if_incomplete()`; development.py does the same for the litt
 
 import os
 import re
+from email.headerregistry import Address
+from email.utils import getaddresses
 from urllib.parse import urlsplit
 
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
+from environ import Env
 
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 # Heroku app names: lowercase letters, digits and dashes, starting with a letter.
@@ -57,6 +60,49 @@ def weak_secret_key(value: str) -> str | None:
     else:
         return None
     return f"SECRET_KEY {problem}: set it to a new random one ({HOW_TO_MAKE_A_KEY})."
+
+
+# --- Error reports: who gets them, and how mail leaves ---------------------------------------
+# An address as people write it in ADMINS: something@domain.tld, no spaces or separators.
+ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
+ADMINS_EXAMPLE = '"Ann Smith <ann@example.com>, ops@example.com"'
+
+
+Addresses = list[tuple[str, str]]  # (name, address) pairs
+
+
+def addresses(value: str) -> Addresses | None:
+    """(name, address) pairs from "Name <address>, address, ...", or None if one is malformed."""
+    pairs = getaddresses([value])
+    if all(ADDRESS.fullmatch(address) for _, address in pairs):
+        return pairs
+    return None
+
+
+# The MAILERS option (Django 6.1) for each EMAIL_* setting that django-environ reads from a URL.
+MAILER_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_FILE_PATH": "file_path",
+}
+
+
+def mailer(email_settings: dict[str, object]) -> dict[str, object]:
+    """A MAILERS entry from the EMAIL_* settings of an e-mail URL."""
+    options = {
+        MAILER_OPTIONS[key]: value for key, value in email_settings.items() if key in MAILER_OPTIONS
+    }
+    return {"BACKEND": email_settings["EMAIL_BACKEND"], "OPTIONS": options}
+
+
+def formatted(name: str, address: str) -> str:
+    """'Name <address>', quoted where the name needs it, as Django 6's ADMINS lists them."""
+    return str(Address(display_name=name, addr_spec=address))
 
 
 class IncompleteEnvironment(ImproperlyConfigured):
@@ -225,6 +271,58 @@ class Environment:
             )
             return ""
         return f"review-apps/{name}"
+
+    # --- Error reports ----------------------------------------------------------------------
+    def optional_addresses(self, name: str, default: Addresses) -> Addresses:
+        """Who gets an e-mail for each server error; `default` when unset or empty."""
+        value = config(name, default="")
+        if not value.strip():
+            return default
+        pairs = addresses(value)
+        if pairs is None:
+            self.problems.append(
+                f"{name}={value!r} is not a list of e-mail addresses: set it to addresses "
+                f"with optional names, comma-separated, such as {ADMINS_EXAMPLE}."
+            )
+            return default
+        return pairs
+
+    def optional_email_url(self, name: str, default: str) -> dict[str, object]:
+        """Django's EMAIL_* settings from one URL (django-environ's email_url_config).
+
+        Parts the URL leaves out (no port, no password) keep Django's defaults.
+        """
+        value = config(name, default=default).strip() or default
+        try:
+            settings = Env.email_url_config(value)
+        except ImproperlyConfigured:
+            # Not the value itself: it may hold a password.
+            scheme = value.partition("://")[0] if "://" in value else "no scheme"
+            self.problems.append(
+                f"{name} is not an e-mail URL ({scheme}): set it to your provider's SMTP server, "
+                "such as smtp+tls://USER:PASSWORD@smtp.example.com:587 (percent-encode @ and : "
+                "in the user and password), or consolemail:// to print mails to the log."
+            )
+            settings = Env.email_url_config(default)
+        return {key: part for key, part in settings.items() if part not in (None, "")}
+
+    def optional_sentry_dsn(self, name: str) -> str:
+        """A Sentry DSN (https://KEY@HOST/PROJECT), or empty."""
+        value = config(name, default="").strip()
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.username):
+            self.problems.append(
+                f"{name}={value!r} is not a Sentry DSN: copy it from the Sentry project's "
+                "settings (Client Keys), such as https://KEY@o0.ingest.sentry.io/0, or unset it."
+            )
+            return ""
+        return value
+
+    def raise_if_malformed(self) -> None:
+        """For variables every environment reads (base.py), so development checks them too."""
+        if self.problems:
+            lines = "\n".join(f"  - {problem}" for problem in self.problems)
+            raise IncompleteEnvironment(f"Malformed environment variables:\n{lines}")
 
     def raise_if_incomplete(self) -> None:
         if self.problems:

@@ -7,9 +7,11 @@ DEBUG=True: production never turns into development, nor shows debug pages.
 """
 
 import dj_database_url
+import sentry_sdk
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from decouple import Csv, config
+from sentry_sdk.integrations.django import DjangoIntegration
 
 from config import csp
 
@@ -135,7 +137,10 @@ STATIC_LOCATION = _prefix("static")  # unused by WhiteNoise; prepare_bucket name
 STATIC_URL = env.optional_prefix_url("STATIC_URL") or "static/"
 ASSETS_PUBLISH_TO_S3 = False
 # Right after SecurityMiddleware, so static responses get its headers and skip the rest.
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 # Django's hashed names and compressor's bundle names both carry 12 hex digits of the content's
 # hash; WhiteNoise's own test recognises only names in Django's manifest, not the bundles.
 WHITENOISE_IMMUTABLE_FILE_TEST = r"\.[0-9a-f]{12}\.\w+$"
@@ -253,6 +258,30 @@ _policy = csp.policy(STATIC_URL, MEDIA_URL, _upload_url if DIRECT_UPLOADS else "
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _policy}
 {%- else %}
 SECURE_CSP = _policy
+{%- endif %}
+
+# --- Error tracking (optional) ----------------------------------------------------------------
+# With SENTRY_DSN set (a Sentry project's DSN), each error and its traceback also go to Sentry.
+# Without it, sentry-sdk is not initialised at all. send_default_pii stays off: no user ids, IP
+# addresses or cookies are sent, and Sentry scrubs fields with sensitive names from the rest.
+# https://docs.sentry.io/platforms/python/integrations/django/
+SENTRY_DSN = env.optional_sentry_dsn("SENTRY_DSN")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        release=RELEASE_ID or None,
+    )
+
+{%- if cookiecutter.django_version != "5.2" %}
+
+# --- Error reports ----------------------------------------------------------------------------
+# Until EMAIL_URL names a mail server, error reports are printed to the log (base.py), which
+# check --deploy calls a development-only backend (mail.E001): a first deploy need not wait for
+# a mail provider. Set EMAIL_URL and the check applies again.
+if not EMAIL_URL_SET:
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "mail.E001"]
 {%- endif %}
 
 env.raise_if_incomplete()
