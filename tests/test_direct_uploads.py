@@ -86,7 +86,7 @@ def test_large_files_go_from_the_browser_to_the_bucket(
         before = media_keys(s3, bucket)
         tab.fill("input[name=title]", "Too large")
         too_large = {"name": "big.txt", "mimeType": "text/plain", "buffer": b"x" * (22 * MB)}
-        tab.set_input_files("input[name=file]", files=[too_large])
+        tab.set_input_files("input[name=file]", files=[too_large], timeout=60_000)
         tab.click("form.upload-form button[type=submit]")
         refusal = tab.locator(".upload-error").inner_text()
         assert "21.0\xa0MB" in refusal or "21.0 MB" in refusal, refusal

@@ -137,5 +137,5 @@ def test_the_release_fails_before_migrating_when_the_slug_has_no_build(
     refused = release(slug, heroku_venv, staging)
     assert refused.returncode != 0
     assert "Nothing to publish" in refused.stderr and "collectstatic" in refused.stderr
-    assert "Traceback" not in released.stderr
-    assert "Applying" not in released.stdout, "migrations ran although the release failed"
+    assert "Traceback" not in refused.stderr
+    assert "Applying" not in refused.stdout, "migrations ran although the release failed"

@@ -130,8 +130,12 @@ def decoded_width(page: Page, selector: str) -> int:
 def upload(page: Page, title: str, filename: str, content: bytes) -> str:
     """Fill the start page's form, submit it and return the absolute URL the new link points to."""
     page.fill("input[name=title]", title)
+    # The file's bytes cross Playwright's pipe to the browser: tens of MB take seconds when the
+    # machine is loaded, far longer than a click needs.
     page.set_input_files(
-        "input[name=file]", files=[{"name": filename, "mimeType": "text/plain", "buffer": content}]
+        "input[name=file]",
+        files=[{"name": filename, "mimeType": "text/plain", "buffer": content}],
+        timeout=60_000,
     )
     with page.expect_navigation():
         page.click("form.upload-form button[type=submit]")
