@@ -2,9 +2,7 @@
 by whoever asked, after the stored object passes every rule (against moto's S3 server, reached
 over HTTP)."""
 
-import contextlib
 import re
-import socket
 
 import pytest
 import requests
@@ -13,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
 from demo.models import Upload
 
@@ -51,50 +48,7 @@ def test_the_admins_bulk_delete_removes_the_files(client, admin_user):
 
 # --- Direct uploads, against moto's S3 server -----------------------------------------------
 
-BUCKET = "uploads-test"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * (2**20)  # a megabyte the record step must not read
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """moto's S3 server on a free loopback port, reached over HTTP as a real bucket is."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings):
-    """Media storage on a fresh bucket, as production configures it; yields its client, which
-    logs each S3 operation the site calls (name and parameters) in `client.calls`."""
-    settings.DIRECT_UPLOADS = True
-    settings.UPLOAD_ALLOWED_EXTENSIONS = ["png", "txt", "svg"]
-    options = {
-        "bucket_name": BUCKET,
-        "endpoint_url": s3_endpoint,
-        "access_key": "testing",
-        "secret_key": "testing",
-        "region_name": "us-east-1",
-        "location": "media",
-        "file_overwrite": False,
-    }
-    backend = "{{ cookiecutter.project_slug }}.uploads.UploadStorage"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
-    client = default_storage.connection.meta.client
-    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
-        client.create_bucket(Bucket=BUCKET)
-    for key in media_keys(client):  # what an earlier test left
-        client.delete_object(Bucket=BUCKET, Key=key)
-    client.calls = []
-    client.meta.events.register(
-        "before-parameter-build.s3",
-        lambda params, model, **_: client.calls.append((model.name, dict(params))),
-    )
-    return client
 
 
 def editor(client, django_user_model, name: str = "editor", *permissions: str):
@@ -127,7 +81,8 @@ def record(client, policy: dict, title: str = "Report"):
 
 
 def media_keys(bucket) -> list[str]:
-    listed = bucket.list_objects_v2(Bucket=BUCKET, Prefix="media/").get("Contents", [])
+    name = default_storage.bucket_name
+    listed = bucket.list_objects_v2(Bucket=name, Prefix="media/").get("Contents", [])
     return sorted(item["Key"] for item in listed)
 
 
@@ -143,7 +98,7 @@ def test_a_direct_upload_goes_to_pending_and_is_moved_when_recorded(bucket, uplo
     assert answer.status_code == 200, answer.content
     stored = Upload.objects.get()
     assert media_keys(bucket) == [f"media/{stored.file.name}"] == [pending.replace("pending/", "")]
-    head = bucket.head_object(Bucket=BUCKET, Key=f"media/{stored.file.name}")
+    head = bucket.head_object(Bucket=default_storage.bucket_name, Key=f"media/{stored.file.name}")
     assert (head["ContentLength"], head["ContentType"]) == (len(PNG), "image/png")
     # The headers, then the PNG signature's 8 bytes: never the megabyte behind them. (The
     # signed URL of the answer is built with a GetObject too, for the final key, sent by no one.)
@@ -202,7 +157,7 @@ def test_the_record_step_rechecks_what_the_policy_fixed(
     settings.UPLOAD_MAX_BYTES = 2048
     policy = ask_policy(uploader, name)
     key = policy["fields"]["key"]
-    bucket.put_object(Bucket=BUCKET, Key=key, Body=body, **headers)
+    bucket.put_object(Bucket=default_storage.bucket_name, Key=key, Body=body, **headers)
     refused = record(uploader, policy)
     assert refused.status_code == 400
     assert error in refused.json()["error"]
@@ -233,5 +188,6 @@ def test_an_active_type_keeps_the_attachment_its_policy_fixed(bucket, uploader):
     assert policy["fields"]["Content-Disposition"] == "attachment"
     post_to_bucket(policy, b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     assert record(uploader, policy).status_code == 200
-    head = bucket.head_object(Bucket=BUCKET, Key=f"media/{Upload.objects.get().file.name}")
+    key = f"media/{Upload.objects.get().file.name}"
+    head = bucket.head_object(Bucket=default_storage.bucket_name, Key=key)
     assert (head["ContentType"], head["ContentDisposition"]) == ("image/svg+xml", "attachment")
