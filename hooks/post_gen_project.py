@@ -58,6 +58,7 @@ Baked {slug}/. Next:
   python manage.py migrate
   python manage.py runserver
 Then open http://127.0.0.1:8000/ ; README.md explains production and Heroku.
+That start page is the demo (demo/): `rm -rf demo` removes it (README.md, "The demo").
 """
 
 

@@ -1,4 +1,5 @@
-"""Build Facet, the start page's display font, into the project template's static/fonts/.
+"""Build Facet, the start page's display font, into the demo's static folder
+(demo/static/demo/fonts/ in the project template).
 
     pip install fonttools brotli && python scripts/make_font.py
 
@@ -20,9 +21,8 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.misc.timeTools import epoch_diff
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-OUTPUT = (
-    Path(__file__).resolve().parents[1] / "{{cookiecutter.project_slug}}/static/fonts/facet.woff2"
-)
+TEMPLATE = Path(__file__).resolve().parents[1] / "{{cookiecutter.project_slug}}"
+OUTPUT = TEMPLATE / "demo/static/demo/fonts/facet.woff2"
 FAMILY = "Facet"
 UNITS_PER_EM = 1000
 STROKE = 110  # the weight of every stroke, in font units

@@ -96,10 +96,14 @@ def test_default_bake_is_complete_and_clean(bake):
 
 
 def test_a_new_project_starts_with_one_migration_per_app(bake):
-    """Nobody has data yet: the site app's history is a single 0001_initial, not the steps
-    the template took to get there."""
-    migrations = bake() / "my_site" / "migrations"
-    assert sorted(path.name for path in migrations.glob("0*.py")) == ["0001_initial.py"]
+    """Nobody has data yet: each app's history is a single 0001_initial, not the steps the
+    template took to get there. The site app itself has no model (the demo's Upload is its)."""
+    path = bake()
+    apps = sorted(folder.parent.name for folder in path.glob("*/migrations"))
+    assert apps == ["demo", "users"]
+    for app in apps:
+        migrations = path / app / "migrations"
+        assert sorted(p.name for p in migrations.glob("0*.py")) == ["0001_initial.py"], app
 
 
 @pytest.mark.parametrize("version", OPTIONS["python_version"])
@@ -168,7 +172,7 @@ def test_other_answers_bake_cleanly(bake, answers):
 def test_a_name_that_needs_slugifying(bake):
     path = bake(project_name="Café Société 2")
     assert path.name == "cafe_societe_2"
-    assert (path / "cafe_societe_2" / "models.py").exists()
+    assert (path / "cafe_societe_2" / "apps.py").exists()
     assert 'SITE_NAME = "Café Société 2"' in (path / "config/settings/base.py").read_text()
 
 

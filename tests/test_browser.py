@@ -67,7 +67,7 @@ def check_start_page(page: Page, log: PageLog, static_url: str, csp: str | None 
     fonts = log.responses_for(".woff2")
     # One request: the <link rel=preload> and the stylesheet's url() name the same file.
     assert len(fonts) == 1, [f.url for f in fonts]
-    assert fonts[0].url.startswith(f"{static_url}fonts/facet."), fonts[0].url
+    assert fonts[0].url.startswith(f"{static_url}demo/fonts/facet."), fonts[0].url
     assert fonts[0].status == 200
 
     assert decoded_width(page, "img.brand-logo") > 0
@@ -184,7 +184,7 @@ def test_production_build_in_a_browser(
         assert (served.status, served.body()) == (200, UPLOAD)
         # Media is private: without the signature the bucket refuses.
         assert tab.request.get(url.split("?")[0]).status == 403
-        admin = ["/admin/", "/admin/my_site/upload/", "/admin/my_site/upload/add/"]
+        admin = ["/admin/", "/admin/demo/upload/", "/admin/demo/upload/add/"]
         check_admin_pages(tab, base_url, admin)
         screenshot(tab, tmp_path / "production.png")
     check_nothing_went_wrong(log)

@@ -15,7 +15,7 @@ from tests.support.serving import Visitor, create_staff
 from tests.test_browser import browser, page, sign_in  # noqa: F401 (fixtures)
 
 MB = 2**20
-COUNT_UPLOADS = "from my_site.models import Upload; print(Upload.objects.count())"
+COUNT_UPLOADS = "from demo.models import Upload; print(Upload.objects.count())"
 
 
 def media_keys(s3: S3Server, bucket: str) -> dict[str, int]:

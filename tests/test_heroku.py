@@ -135,9 +135,9 @@ def assert_migrated(app: Path, venv: Path, env: dict[str, str], database_url: st
     with psycopg.connect(database_url) as conn:
         tables = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables")}
         apps = {row[0] for row in conn.execute("SELECT app FROM django_migrations")}
-    assert {"my_site_upload", "users_user", "django_session"} <= tables  # users.User, not auth.User
+    assert {"demo_upload", "users_user", "django_session"} <= tables  # users.User, not auth.User
     assert "auth_user" not in tables
-    assert {"my_site", "users", "admin", "auth", "contenttypes", "sessions"} <= apps
+    assert {"demo", "users", "admin", "auth", "contenttypes", "sessions"} <= apps
     pending = run_process(app, "python manage.py migrate --check", dyno_env(app, venv, env))
     assert pending.returncode == 0, pending.stdout + pending.stderr
 

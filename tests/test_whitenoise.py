@@ -110,7 +110,7 @@ def test_whitenoise_production_story_in_a_browser(
         url = upload(tab, "Quarterly report", "report.txt", UPLOAD)
         assert url.startswith(f"{s3.endpoint_url}/{env['AWS_STORAGE_BUCKET_NAME']}/media/")
         assert tab.request.get(url).body() == UPLOAD
-        check_admin_pages(tab, base_url, ["/admin/", "/admin/my_site/upload/add/"])
+        check_admin_pages(tab, base_url, ["/admin/", "/admin/demo/upload/add/"])
     check_nothing_went_wrong(log)
 
 

@@ -3,15 +3,18 @@
 https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/topics/http/urls/
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-urlpatterns = [
-    path(settings.ADMIN_URL, admin.site.urls),
-    path("", include("{{ cookiecutter.project_slug }}.urls")),
-]
+urlpatterns = [path(settings.ADMIN_URL, admin.site.urls)]
+# The demo's pages, while the demo app is installed (config/settings/base.py): its start page
+# answers at / before the site's own, which shows once the demo/ folder is deleted.
+if apps.is_installed("demo"):
+    urlpatterns.append(path("", include("demo.urls")))
+urlpatterns.append(path("", include("{{ cookiecutter.project_slug }}.urls")))
 
 # runserver serves static files itself in development; media needs this line. It adds nothing
 # when DEBUG is off, where media lives on S3.

@@ -20,6 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What production needs to start; the bucket is named only, never reached.
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    # The baked .env's DEBUG=True would otherwise reach production, which refuses it.
+    "DEBUG": "False",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "testserver",
     "DATABASE_URL": "sqlite://:memory:",

@@ -1,19 +1,21 @@
 """Uploads sent by the browser straight to S3, so a large file never passes through a dyno
-(Heroku's router ends a request after 30 seconds).
+(Heroku's router ends a request after 30 seconds). Any form can use them: mark it with the URLs
+of two views (static/js/site.js sends the file) that call the functions below.
 
-1. The page asks `policy` for a presigned POST: S3 itself then refuses a file over
+1. The page asks for `policy`: a presigned POST, so S3 itself refuses a file over
    UPLOAD_MAX_BYTES, under another key or with other headers than the rules in uploads.py give
    its name. The key is under media/pending/; it comes with a signed token that names it and
    the user who asked, valid for the policy's lifetime.
 2. The browser posts the file to the bucket.
-3. It hands the token to `record`, which accepts it once, from that user only: it reads the
+3. It hands the token back: `claim` gives the name it grants that user; `store` reads the
    object's headers back (a HEAD, and for images a ranged GET of the first bytes, never the
-   whole file), re-checks every field the policy fixed, deletes an object that breaks a rule,
-   and copies the rest to its final key under uploads/ (a copy inside the bucket). The bucket's
-   answer to the POST stays opaque to the page (no CORS rule needed): this check decides.
-A file never recorded stays under pending/, which a lifecycle rule of the bucket empties
+   whole file), re-checks every field the policy fixed and copies it to its final key under
+   uploads/ (a copy inside the bucket); `discard` deletes the pending object either way. The
+   bucket's answer to the POST stays opaque to the page (no CORS rule needed): `store` decides.
+   The view that records the file makes a token single-use (a unique FileField, for example).
+A file never stored stays under pending/, which a lifecycle rule of the bucket empties
 (assets/pending_uploads.py). Without JavaScript, and on the development server, the form posts
-through the site as before.
+through the site.
 """
 
 from __future__ import annotations
@@ -24,13 +26,18 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 
 from assets.pending_uploads import PENDING
 
-from .models import Upload, upload_path
-from .uploads import IMAGE_SIGNATURES, check_extension, extension, served_as, signature_length
+from .uploads import (
+    IMAGE_SIGNATURES,
+    check_extension,
+    extension,
+    served_as,
+    signature_length,
+    upload_path,
+)
 
 EXPIRES = 600  # seconds a policy, and its token, stay valid
 SALT = "direct-upload"
@@ -56,31 +63,8 @@ def policy(filename: str, user: AbstractBaseUser) -> dict:
     return {**post, "token": token}
 
 
-def record(title: str, token: str, user: AbstractBaseUser) -> Upload:
-    """The upload the token names, once S3 holds an object that follows the rules."""
-    name = token_name(token, user)
-    title = valid_title(title, name)
-    try:
-        with transaction.atomic():
-            # The row first: its unique key is what makes a token single-use, even when the
-            # same token is recorded twice at once.
-            upload = Upload.objects.create(title=title, file=name)
-            check_stored(pending(name), name)
-            client().copy_object(
-                Bucket=default_storage.bucket_name,
-                Key=key(name),
-                CopySource={"Bucket": default_storage.bucket_name, "Key": key(pending(name))},
-            )
-    except IntegrityError as error:
-        raise ValidationError("This upload is already recorded.") from error
-    except ValidationError:
-        default_storage.delete(pending(name))
-        raise
-    default_storage.delete(pending(name))
-    return upload
-
-
-def token_name(token: str, user: AbstractBaseUser) -> str:
+def claim(token: str, user: AbstractBaseUser) -> str:
+    """The media name a token grants, if it is valid, unexpired and was given to `user`."""
     try:
         signed = signing.loads(token, salt=SALT, max_age=EXPIRES)
     except signing.BadSignature as error:
@@ -90,14 +74,19 @@ def token_name(token: str, user: AbstractBaseUser) -> str:
     return signed["name"]
 
 
-def valid_title(title: str, name: str) -> str:
-    """The title as the model will store it (the file's name if none was given), or the
-    reason it cannot be."""
-    title = title.strip() or name.rsplit("/", 1)[-1]
-    try:
-        return Upload._meta.get_field("title").clean(title, None)
-    except ValidationError as error:
-        raise ValidationError(f"Title: {' '.join(error.messages)}") from error
+def store(name: str) -> None:
+    """Move the pending object to `name` once it passes every rule (ValidationError if not)."""
+    check_stored(pending(name), name)
+    client().copy_object(
+        Bucket=default_storage.bucket_name,
+        Key=key(name),
+        CopySource={"Bucket": default_storage.bucket_name, "Key": key(pending(name))},
+    )
+
+
+def discard(name: str) -> None:
+    """Delete the pending object (stored or refused, it is no longer needed)."""
+    default_storage.delete(pending(name))
 
 
 def check_stored(stored: str, name: str) -> None:

@@ -1,4 +1,6 @@
-"""Rules for uploaded files: what is accepted, and how the bucket serves it back.
+"""Rules for uploaded files: what is accepted, where it is stored, and how the bucket serves it
+back. Any model's FileField can use them (`upload_to=upload_path, validators=[validate_upload]`);
+STORAGES["default"] uses UploadStorage in production.
 
 Both are decided by the server, never by what the browser says. A file's type comes from its
 extension, checked against its first bytes for images, so an HTML page renamed cat.png is
@@ -10,12 +12,14 @@ SVG cannot run script on the bucket's or the CDN's origin.
 from __future__ import annotations
 
 import mimetypes
+import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.text import slugify
 from storages.backends.s3 import S3Storage
 
@@ -75,6 +79,18 @@ def safe_name(filename: str) -> tuple[str, str]:
     stem = slugify(PurePosixPath(name).stem, allow_unicode=True)[:MAX_STEM] or "file"
     suffix = slugify(PurePosixPath(name).suffix, allow_unicode=True)[:10]
     return stem, f".{suffix}" if suffix else ""
+
+
+def upload_path(instance: object, filename: str) -> str:
+    """Where an upload is stored: uploads/YYYY/MM/<readable-name>-<random>.<ext>.
+
+    The visitor's file name is never used as a path: only a slugified, shortened stem of it is
+    kept (safe_name), so "../", absolute paths, control characters and 300-character names all
+    become a short, sane key. The random part makes every key new, so two uploads of
+    "report.pdf" (even at the same instant) can never overwrite each other.
+    """
+    stem, suffix = safe_name(filename)
+    return f"uploads/{timezone.now():%Y/%m}/{stem}-{secrets.token_hex(4)}{suffix}"
 
 
 def check_extension(filename: str) -> None:

@@ -7,6 +7,7 @@ Reference: https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/r
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,21 @@ INSTALLED_APPS = [
     "compressor",
     "axes",
 ]
+
+
+def _demo_exists() -> bool:
+    """Whether the demo app (demo/: a start page that checks its static files, an upload model)
+    is still here. Removing it is deleting the folder, and nothing else: settings and URLs
+    include it only while its code exists (a folder left with only __pycache__ does not count).
+    """
+    try:
+        return find_spec("demo.apps") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+if _demo_exists():
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     # First, so that every line logged while a request is handled carries its id (Logging below).
@@ -172,14 +188,14 @@ STATICFILES_FINDERS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
-# What the upload form accepts ({{ cookiecutter.project_slug }}/uploads.py): the largest file,
+# What upload forms accept ({{ cookiecutter.project_slug }}/uploads.py): the largest file,
 # in bytes, and the file types by extension. Anything a browser would run is still served as a
 # download.
 UPLOAD_MAX_BYTES = config("UPLOAD_MAX_BYTES", default=10 * 2**20, cast=int)
 UPLOAD_ALLOWED_EXTENSIONS = config(
     "UPLOAD_ALLOWED_EXTENSIONS", default="pdf,png,jpg,jpeg,gif,webp,txt,csv", cast=Csv()
 )
-# Whether the upload form sends files from the browser straight to the bucket (production.py).
+# Whether upload forms send files from the browser straight to the bucket (production.py).
 DIRECT_UPLOADS = False
 # https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/settings/#storages
 STORAGES = {

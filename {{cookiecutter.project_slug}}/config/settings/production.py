@@ -184,8 +184,8 @@ CORS_ALLOWED_ORIGINS = config("CORS_ALLOWED_ORIGINS", default="", cast=Csv())
 MEDIA_PUBLIC = config("MEDIA_PUBLIC", default=False, cast=bool)
 MEDIA_LOCATION = _prefix("media")
 MEDIA_URL = f"{_bucket_url(via_cdn=MEDIA_PUBLIC)}/{MEDIA_LOCATION}/"
-# The upload form sends files from the browser to the bucket with a presigned POST, so a large
-# file never meets Heroku's 30-second request limit ({{ cookiecutter.project_slug }}/direct_uploads.py).
+# Upload forms (the demo's) send files from the browser to the bucket with a presigned POST, so a
+# large file never meets Heroku's 30-second request limit ({{ cookiecutter.project_slug }}/direct_uploads.py).
 # Turn it off for stores without POST uploads (Cloudflare R2): the form then posts to the site.
 DIRECT_UPLOADS = config("DIRECT_UPLOADS", default=True, cast=bool)
 STORAGES = {

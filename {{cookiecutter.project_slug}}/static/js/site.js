@@ -1,41 +1,17 @@
-// Site-wide script. On the start page it also checks the page's own static files, so a broken
-// bucket, CDN or CORS setup shows on the page rather than only in the browser's console.
+// Site-wide script.
 document.documentElement.classList.add("js");
 
-function markCheck(name, passed) {
-  const item = document.querySelector('[data-check="' + name + '"]');
-  if (item) {
-    item.dataset.state = passed ? "ok" : "failed";
-  }
-}
-
-if (document.querySelector("[data-check]")) {
-  markCheck("script", true);
-
-  // load() starts the download if no text has asked for the font yet, and rejects if it fails
-  // (a font from another origin needs CORS headers).
-  document.fonts.load('700 1em "Facet"').then(
-    (faces) => markCheck("font", faces.length > 0),
-    () => markCheck("font", false),
-  );
-
-  const logo = document.querySelector(".brand-logo");
-  logo.decode().then(
-    () => markCheck("image", logo.naturalWidth > 0),
-    () => markCheck("image", false),
-  );
-}
-
-// Direct uploads (production): the file goes from the browser to the bucket with a presigned
-// POST, then the site records it once its checks of the stored object pass. Without JavaScript
-// (or on the development server, whose form has no data-policy) the form posts to the site.
-const directForm = document.querySelector("form.upload-form[data-policy]");
-if (directForm) {
-  directForm.addEventListener("submit", (event) => {
+// Direct uploads (production): a form with data-policy and data-record URLs sends its file from
+// the browser to the bucket with a presigned POST, then the site records it once its checks of
+// the stored object pass ({{ cookiecutter.project_slug }}/direct_uploads.py). data-policy answers
+// a file name with the POST's URL, fields and a token; data-record gets the form's other fields
+// and the token. Without JavaScript (or without those attributes) the form posts to the site.
+document.querySelectorAll("form[data-policy][data-record]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    sendDirect(directForm).catch((error) => showUploadError(directForm, error.message));
+    sendDirect(form).catch((error) => showUploadError(form, error.message));
   });
-}
+});
 
 async function postToSite(url, form, fields) {
   const headers = { "X-CSRFToken": form.elements.csrfmiddlewaretoken.value };
@@ -48,7 +24,8 @@ async function postToSite(url, form, fields) {
 }
 
 async function sendDirect(form) {
-  const file = form.elements.file.files[0];
+  const input = form.querySelector('input[type="file"]');
+  const file = input.files[0];
   if (!file) {
     throw new Error("Choose a file first.");
   }
@@ -59,7 +36,10 @@ async function sendDirect(form) {
   // no-cors: the bucket's answer stays opaque (no CORS rule needed, on any S3-compatible store);
   // the site reads the stored object back before recording it, and says what went wrong.
   await fetch(policy.url, { method: "POST", mode: "no-cors", body });
-  await postToSite(form.dataset.record, form, { title: form.elements.title.value, token: policy.token });
+  const fields = new FormData(form);
+  fields.delete(input.name);
+  fields.append("token", policy.token);
+  await postToSite(form.dataset.record, form, fields);
   window.location.assign(window.location.href);
 }
 

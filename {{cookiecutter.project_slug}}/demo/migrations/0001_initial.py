@@ -1,6 +1,5 @@
 from django.db import migrations, models
 
-import {{ cookiecutter.project_slug }}.models
 import {{ cookiecutter.project_slug }}.uploads
 
 
@@ -25,7 +24,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         max_length=255,
                         unique=True,
-                        upload_to={{ cookiecutter.project_slug }}.models.upload_path,
+                        upload_to={{ cookiecutter.project_slug }}.uploads.upload_path,
                         validators=[{{ cookiecutter.project_slug }}.uploads.validate_upload],
                     ),
                 ),

@@ -1,23 +1,8 @@
-import secrets
-
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.utils import timezone
 
-from .uploads import safe_name, validate_upload
-
-
-def upload_path(instance: models.Model | None, filename: str) -> str:
-    """Where an upload is stored: uploads/YYYY/MM/<readable-name>-<random>.<ext>.
-
-    The visitor's file name is never used as a path: only a slugified, shortened stem of it is
-    kept (uploads.safe_name), so "../", absolute paths, control characters and 300-character
-    names all become a short, sane key. The random part makes every key new, so two uploads of
-    "report.pdf" (even at the same instant) can never overwrite each other.
-    """
-    stem, extension = safe_name(filename)
-    return f"uploads/{timezone.now():%Y/%m}/{stem}-{secrets.token_hex(4)}{extension}"
+from {{ cookiecutter.project_slug }}.uploads import upload_path, validate_upload
 
 
 class Upload(models.Model):
