@@ -38,3 +38,30 @@ def test_every_variable_the_project_reads_is_documented(bake: Bake, hosting: str
     assert sorted(read - readme) == [], "missing from the README"
     assert sorted(example - read) == [], ".env.example lists variables nothing reads"
     assert sorted(app_json - read) == [], "app.json sets variables nothing reads"
+
+
+# The deploy, in the order a newcomer runs it: a repository, the app and its database, the
+# bucket (the admin's step), the app's IAM user with the policy iam_policy prints, config vars.
+DEPLOY_STEPS = [
+    "git init",
+    "heroku create",
+    "heroku addons:create heroku-postgresql",
+    "python manage.py prepare_bucket",
+    "python manage.py iam_policy --bucket",
+    "aws iam create-user",
+    "aws iam put-user-policy",
+    "aws iam create-access-key",
+    "heroku config:set SECRET_KEY",
+    "git push heroku main",
+]
+
+
+@pytest.mark.parametrize("hosting", ["s3", "whitenoise"])
+def test_the_readme_reaches_a_live_app_within_80_lines(bake: Bake, hosting: str):
+    lines = (bake(static_hosting=hosting) / "README.md").read_text().splitlines()[:80]
+    found = [
+        next((n for n, line in enumerate(lines) if step in line), None) for step in DEPLOY_STEPS
+    ]
+    missing = [step for step, n in zip(DEPLOY_STEPS, found, strict=True) if n is None]
+    assert missing == [], "not in the README's first 80 lines"
+    assert found == sorted(found), "the steps are out of order"
