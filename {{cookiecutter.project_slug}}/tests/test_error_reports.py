@@ -30,7 +30,12 @@ PRODUCTION = {
     "EMAIL_URL": "",
     "SENTRY_DSN": "",
 }
-DEVELOPMENT = {"DJANGO_SETTINGS_MODULE": "config.settings.development", "DEBUG": "True"}
+# Development needs a key too, and a checkout in CI has no .env to give one.
+DEVELOPMENT = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.development",
+    "DEBUG": "True",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+}
 TWO_ADMINS = 'Ann Smith <ann@example.com>, "Ops, Night" <ops@example.com>'
 {%- if cookiecutter.django_version == "5.2" %}
 # Django 5.2 lists ADMINS as (name, address) pairs.
