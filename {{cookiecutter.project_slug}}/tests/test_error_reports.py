@@ -64,11 +64,13 @@ urlpatterns = [path("boom/", boom)]
 
 
 def python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run code in a fresh interpreter in the project root with `env` over the environment."""
+    """Run code in a fresh interpreter in the project root with `env` over the environment,
+    less DYNO (Heroku CI sets it, and development settings refuse a dyno)."""
+    inherited = {name: value for name, value in os.environ.items() if name != "DYNO"}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         check=False,
