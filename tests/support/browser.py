@@ -93,6 +93,10 @@ class PageLog:
             self.failed.append(f"{response.request.method} {response.url}: {response.status}")
 
     def _console(self, message: ConsoleMessage) -> None:
+        # Opening a file that is not a page (an uploaded .txt on the bucket) makes Chromium ask
+        # that origin for /favicon.ico by itself, whenever it gets to it: not the site's request.
+        if str(message.location.get("url", "")).endswith("/favicon.ico"):
+            return
         if message.type == "error":
             self.errors.append(f"console: {message.text} ({message.location.get('url')})")
         elif message.type == "warning":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +17,9 @@ RELEASE_FILES = (STATIC_MANIFEST, COMPRESS_MANIFEST)
 def release_id(static_root: Path | None = None) -> str:
     """RELEASE_ID, else Heroku's SOURCE_VERSION (the commit), else a hash of the manifests.
 
-    The hash names what the pages reference, so two builds of the same assets share it.
+    The hash names what the pages reference, so two builds of the same assets share it. It is
+    taken over the manifests' content, keys sorted: compressor writes its entries in the order
+    it met the templates, which changes from one run to the next.
     """
     if settings.RELEASE_ID:
         return settings.RELEASE_ID
@@ -26,5 +29,5 @@ def release_id(static_root: Path | None = None) -> str:
         return "unreleased"
     digest = hashlib.sha256()
     for path in manifests:
-        digest.update(path.read_bytes())
+        digest.update(json.dumps(json.loads(path.read_text()), sort_keys=True).encode())
     return digest.hexdigest()[:12]

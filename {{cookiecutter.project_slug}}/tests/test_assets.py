@@ -1,11 +1,13 @@
 """The static pipeline's pieces that run at build time: the manifest storage and the short log."""
 
 import io
+import json
 import logging
 
 from django.core.management.base import OutputWrapper
 
 from assets.compress_log import CompressLog
+from assets.release_id import release_id
 from assets.storage import LenientManifestStorage
 
 
@@ -68,3 +70,18 @@ def test_a_failing_template_of_the_project_is_printed_in_full(settings, tmp_path
     log.summarise()
     assert "Invalid template mine.html" in out.getvalue()
     assert "skipped" not in out.getvalue()
+
+
+def test_the_release_id_ignores_the_order_of_compressors_entries(tmp_path, settings):
+    """Compressor lists its bundles in the order it met the templates, which varies by run: the
+    same assets must keep one release id, or every rebuild uploads a new release index."""
+    settings.RELEASE_ID = ""
+    entries = {"a" * 32: "<link href=a.css>", "b" * 32: "<script src=b.js></script>"}
+    ids = []
+    for name, order in (("first", entries), ("second", dict(reversed(entries.items())))):
+        root = tmp_path / name
+        (root / "CACHE").mkdir(parents=True)
+        (root / "CACHE/manifest.json").write_text(json.dumps(order))
+        (root / "staticfiles.json").write_text(json.dumps({"paths": {"x.css": "x.1.css"}}))
+        ids.append(release_id(root))
+    assert ids[0] == ids[1]
