@@ -308,8 +308,11 @@ class LatencyContest:
         if missing:
             problems.append(f"offline manifest names bundles the slug lacks: {sorted(missing)}")
         needed = {n: o for n, o in reference.items() if n != b.STATIC_MANIFEST}
+        # Compressor's bundles, and the release index (releases/<id>.json) prune_static reads.
         needed |= {
-            n: o for n, o in tree.items() if n.startswith("CACHE/") and n != b.COMPRESS_MANIFEST
+            n: o
+            for n, o in tree.items()
+            if n.startswith(("CACHE/", "releases/")) and n != b.COMPRESS_MANIFEST
         }
         return needed, problems
 

@@ -33,6 +33,20 @@ def bucket_client(workers: int = 16):
     return client
 
 
+def bucket_uploads(client, bucket: str):
+    """What sends the publish's files: awscrt's S3 client, pointed where `client` points
+    (assets/crt_uploads.py says why), with the credentials of the same settings."""
+    from assets.crt_uploads import Uploads  # the CRT loads only where files are published
+
+    return Uploads(
+        client,
+        bucket,
+        settings.ASSETS_PUBLISH_TIMEOUT,
+        settings.AWS_ACCESS_KEY_ID,
+        settings.AWS_SECRET_ACCESS_KEY,
+    )
+
+
 def send_bodies_at_once(params, **_) -> None:
     """Drop the `Expect: 100-continue` botocore adds to uploads (a `before-call` handler)."""
     params["headers"].pop("Expect", None)
