@@ -106,50 +106,66 @@ def crt_client(target: Target, access_key: str | None, secret_key: str | None) -
 
 
 class Uploads:
-    """Uploads through one CRT client. upload_all() yields each file once it is in place; the
-    first failure (after the client's retries) cancels the rest and raises PublishError. An
-    upload with no news (bytes sent or an answer) for `timeout` seconds counts as failed."""
+    """Uploads through one CRT client. start() hands a file over and returns at once (it waits
+    only while QUEUED uploads are under way); upload_all() hands over more and yields every file
+    once it is in place, those start()ed before included. The first failure (after the client's
+    retries) cancels the rest and upload_all() raises it as a PublishError; so does waiting
+    `timeout` seconds with no news of any upload (bytes sent or an answer)."""
 
     def __init__(self, client, bucket: str, timeout: float, access_key, secret_key) -> None:
         self.target = Target.of(client, bucket)
         self.client = crt_client(self.target, access_key, secret_key)
         self.timeout = timeout
-        self.finished: queue.Queue[tuple[LocalFile, BaseException | None]] = queue.Queue()
-        self.news = time.monotonic()  # the last time any upload sent bytes or got an answer
+        self.pending: dict[LocalFile, s3.S3Request] = {}
+        self.landed: list[LocalFile] = []  # in place, not yet yielded by upload_all()
+        self.started: set[str] = set()  # names of every file handed over
+        self.failure: PublishError | None = None
+        self.finished: queue.Queue[tuple[LocalFile, PublishError | None]] = queue.Queue()
+        self.news = time.monotonic()
+
+    def start(self, key: str, file: LocalFile) -> None:
+        while len(self.pending) >= QUEUED and not self.failure:
+            self.wait_for_one()
+        if self.failure:
+            return  # upload_all() raises it
+        self.news = time.monotonic()
+        self.started.add(file.name)
+        self.pending[file] = self.send(key, file)
 
     def upload_all(self, files: Iterable[tuple[str, LocalFile]]) -> Iterator[LocalFile]:
-        pending: dict[LocalFile, s3.S3Request] = {}
-        todo = iter(files)
-        more = True
         try:
-            while True:
-                while more and len(pending) < QUEUED:
-                    item = next(todo, None)
-                    if item is None:
-                        more = False
-                    else:
-                        pending[item[1]] = self.send(*item)
-                if not pending:
-                    return
-                file, error = self.next_finished(pending)
-                del pending[file]
-                if error:
-                    raise error
-                yield file
+            for key, file in files:
+                self.start(key, file)
+            self.news = time.monotonic()
+            while (self.landed or self.pending) and not self.failure:
+                if self.landed:
+                    yield self.landed.pop()
+                else:
+                    self.wait_for_one()
+            if self.failure:
+                raise self.failure
         finally:
-            self.cancel(pending)
+            self.cancel()
 
-    def next_finished(self, pending) -> tuple[LocalFile, BaseException | None]:
+    def wait_for_one(self) -> None:
+        """Wait until an upload finishes (into `landed`) or fails (into `failure`)."""
         while True:
             try:
-                return self.finished.get(timeout=1.0)
+                file, error = self.finished.get(timeout=1.0)
+                break
             except queue.Empty:
                 if time.monotonic() - self.news > self.timeout:
-                    file = next(iter(pending))
-                    return file, PublishError(
+                    file = next(iter(self.pending))
+                    self.failure = PublishError(
                         f"uploading {file.name} failed: no answer from the bucket within "
                         f"{self.timeout:g} s (ASSETS_PUBLISH_TIMEOUT): timed out"
                     )
+                    return
+        del self.pending[file]
+        if error:
+            self.failure = self.failure or error
+        else:
+            self.landed.append(file)
 
     def send(self, key: str, file: LocalFile) -> s3.S3Request:
         headers = http.HttpHeaders(
@@ -177,16 +193,17 @@ class Uploads:
             on_done=on_done,
         )
 
-    def cancel(self, pending: dict[LocalFile, s3.S3Request]) -> None:
+    def cancel(self) -> None:
         """Stop what is still under way and wait (briefly) for the CRT to let go of it."""
-        for request in pending.values():
+        for request in self.pending.values():
             request.cancel()
         deadline = time.monotonic() + 10
-        for request in pending.values():
+        for request in self.pending.values():
             try:
                 request.finished_future.exception(timeout=max(0.0, deadline - time.monotonic()))
             except TimeoutError:
-                return  # the process exits soon anyway; the CRT drops what is left
+                break  # the process exits soon anyway; the CRT drops what is left
+        self.pending.clear()
 
 
 def failed(file: LocalFile, error: BaseException, status: int | None, body: bytes | None):
