@@ -125,25 +125,6 @@ def test_a_changed_stylesheet_uploads_only_what_changed(production, s3):
     assert len(uploaded) <= 5, uploaded
 
 
-def test_hashed_files_start_uploading_while_django_still_collects(production, s3):
-    """Each content-hashed file is final once Django's post-processing writes it: its upload
-    starts then, not after the whole collect. Django writes its manifest last."""
-    project, env = production
-    project.manage("prepare_bucket", env=env)
-    s3.clear()
-    project.manage("collectstatic", "--noinput", env=env)
-    manifest = project.path / "staticfiles" / "staticfiles.json"
-    names = set(json.loads(manifest.read_text())["paths"].values())
-    bucket = env["AWS_STORAGE_BUCKET_NAME"]
-    early = [
-        r
-        for r in puts_to(s3, bucket)
-        if r["time"] < manifest.stat().st_mtime
-        and r["path"].removeprefix(f"/{bucket}/static/") in names
-    ]
-    assert len(early) >= 10, "no upload started before Django had written its manifest"
-
-
 MEDIA_SCRIPT = """
 import json
 from django.core.files.base import ContentFile

@@ -153,7 +153,6 @@ class ControlledS3:
             "path": path,
             "query": environ.get("QUERY_STRING", ""),
             "status": None,
-            "time": time.time(),  # when it arrived, comparable with file modification times
         }
         if environ.get("HTTP_EXPECT"):  # logged only when sent: the publish must not send it
             entry["expect"] = environ["HTTP_EXPECT"]

@@ -106,9 +106,8 @@ def crt_client(target: Target, access_key: str | None, secret_key: str | None) -
 
 
 class Uploads:
-    """Uploads through one CRT client. start() hands a file over and returns at once (it waits
-    only while QUEUED uploads are under way); upload_all() hands over more and yields every file
-    once it is in place, those start()ed before included. The first failure (after the client's
+    """Uploads through one CRT client. upload_all() hands files over (start(): at most QUEUED
+    under way at once) and yields each once it is in place. The first failure (after the client's
     retries) cancels the rest and upload_all() raises it as a PublishError; so does waiting
     `timeout` seconds with no news of any upload (bytes sent or an answer)."""
 
@@ -118,7 +117,6 @@ class Uploads:
         self.timeout = timeout
         self.pending: dict[LocalFile, s3.S3Request] = {}
         self.landed: list[LocalFile] = []  # in place, not yet yielded by upload_all()
-        self.started: set[str] = set()  # names of every file handed over
         self.failure: PublishError | None = None
         self.finished: queue.Queue[tuple[LocalFile, PublishError | None]] = queue.Queue()
         self.news = time.monotonic()
@@ -129,13 +127,14 @@ class Uploads:
         if self.failure:
             return  # upload_all() raises it
         self.news = time.monotonic()
-        self.started.add(file.name)
         self.pending[file] = self.send(key, file)
 
     def upload_all(self, files: Iterable[tuple[str, LocalFile]]) -> Iterator[LocalFile]:
         try:
             for key, file in files:
                 self.start(key, file)
+                while self.landed:
+                    yield self.landed.pop()
             self.news = time.monotonic()
             while (self.landed or self.pending) and not self.failure:
                 if self.landed:

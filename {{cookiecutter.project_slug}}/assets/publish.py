@@ -145,8 +145,6 @@ class PublishError(Exception):
 
 
 class Uploads(Protocol):
-    started: set[str]  # names handed over before upload_all(), which yields them too
-
     def upload_all(self, files: Iterable[tuple[str, LocalFile]]) -> Iterator[LocalFile]:
         """Upload each (key, file); yield each file once it is in place."""
         ...
@@ -172,14 +170,8 @@ def publish(
     if remote is None:
         remote = listed(client, bucket, prefix)
     files = local_files(root) if files is None else files
-    early = uploads.started
-    todo = [
-        f
-        for f in files
-        if f.name not in early and needs_upload(f, remote.get(f"{prefix}/{f.name}"))
-    ]
-    total = len(todo) + len(early)
-    report = Report(skipped=len(files) - total)
+    todo = [f for f in files if needs_upload(f, remote.get(f"{prefix}/{f.name}"))]
+    report = Report(skipped=len(files) - len(todo))
     report.changed_unhashed = [
         f.name for f in todo if not f.immutable and f"{prefix}/{f.name}" in remote
     ]
@@ -187,7 +179,7 @@ def publish(
         report.uploaded.append(file.name)
         report.bytes += file.path.stat().st_size
         if progress:
-            progress(len(report.uploaded), total, report.bytes)
+            progress(len(report.uploaded), len(todo), report.bytes)
     report.seconds = time.monotonic() - started
     return report
 
@@ -198,14 +190,3 @@ def listed(client, bucket: str, prefix: str, future: Future | None = None) -> di
         return future.result() if future else remote_etags(client, bucket, prefix)
     except AWS_ERRORS as error:
         raise PublishError(f"listing s3://{bucket}/{prefix}/ failed: {error}") from error
-
-
-def offer_hashed(made: Iterable[tuple], offer: Callable[[str], None]) -> Iterator[tuple]:
-    """Pass Django's post_process() results on, and offer() each content-hashed file as soon as
-    Django has written it: its name carries its content's hash, so it is final, and its upload
-    can run while Django goes on hashing and compressor compresses. Django yields a stylesheet
-    or script only once every pass has resolved its references (its final name)."""
-    for original, hashed, processed in made:
-        yield original, hashed, processed
-        if hashed and hashed != original and not isinstance(processed, Exception):
-            offer(hashed)

@@ -24,11 +24,9 @@ from assets.release_id import release_id
 class Command(collectstatic.Command):
     help = "Collect static files; in production also compress them offline and publish to S3."
 
-    listing = None
-
     def handle(self, **options):
         publishing = settings.ASSETS_PUBLISH_TO_S3 and not options["dry_run"]
-        listing = self.listing = start_listing() if publishing else None
+        listing = start_listing() if publishing else None
         summary = super().handle(**options)
         if summary:
             self.stdout.write(summary.strip())
@@ -48,22 +46,6 @@ class Command(collectstatic.Command):
             # Before the publish, which uploads the index with its files.
             write_release_index(Path(settings.STATIC_ROOT), release_id())
             call_command("publish_static", verbosity=options["verbosity"], listing=listing)
-
-    def collect(self):
-        """Django's collect; when publishing, each content-hashed file that its post-processing
-        makes starts uploading at once (assets.publish.offer_hashed)."""
-        if self.listing is None:
-            return super().collect()
-        from assets.publish import offer_hashed
-
-        post_process = self.storage.post_process
-        self.storage.post_process = lambda *args, **kwargs: offer_hashed(
-            post_process(*args, **kwargs), self.listing.upload_early
-        )
-        try:
-            return super().collect()
-        finally:
-            del self.storage.post_process  # the storage's own method again
 
     def compress(self, verbosity: int) -> None:
         # Called directly: only the command itself takes compressor's `log` option.

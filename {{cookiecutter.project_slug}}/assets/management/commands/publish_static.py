@@ -19,7 +19,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from assets.bucket_objects import AWS_ERRORS
 from assets.cdn import invalidate
 from assets.clients import (
     anonymous_read_refused,
@@ -32,7 +31,6 @@ from assets.publish import (
     LocalFile,
     PublishError,
     Report,
-    Uploads,
     list_in_background,
     listed,
     local_files,
@@ -43,36 +41,18 @@ from assets.release_id import STATIC_MANIFEST, release_id
 PROGRESS_EVERY = 2.0  # seconds between progress lines
 
 
-@dataclass
+@dataclass(frozen=True)
 class Listing:
-    """The bucket's client and its listing of the static prefix, under way in a thread; and the
-    uploads, which collectstatic starts for content-hashed files while it still collects."""
+    """The bucket's client and its listing of the static prefix, under way in a thread."""
 
     client: object
     etags: Future[dict[str, str]]
-    _uploads: Uploads | None = None
 
     @classmethod
     def start(cls) -> Listing:
         client = bucket_client(workers=1)  # it lists; assets/crt_uploads.py uploads
         bucket, prefix = settings.AWS_STORAGE_BUCKET_NAME, settings.STATIC_LOCATION
         return cls(client, list_in_background(client, bucket, prefix))
-
-    def uploads(self) -> Uploads:
-        if self._uploads is None:
-            self._uploads = bucket_uploads(self.client, settings.AWS_STORAGE_BUCKET_NAME)
-        return self._uploads
-
-    def upload_early(self, name: str) -> None:
-        """Start uploading a content-hashed file of STATIC_ROOT unless the bucket has it. Any
-        trouble (the listing or the client failed) is left to the publish, which says what."""
-        key = f"{settings.STATIC_LOCATION}/{name}"
-        try:
-            if key not in self.etags.result():
-                file = LocalFile(name, Path(settings.STATIC_ROOT) / name, immutable=True)
-                self.uploads().start(key, file)
-        except (PublishError, *AWS_ERRORS):
-            return
 
 
 class Command(BaseCommand):
@@ -105,7 +85,7 @@ class Command(BaseCommand):
                 bucket,
                 prefix,
                 root,
-                listing.uploads(),
+                bucket_uploads(listing.client, bucket),
                 self.progress(),
                 remote,
                 files,
