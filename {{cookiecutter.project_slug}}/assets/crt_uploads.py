@@ -177,7 +177,7 @@ class Uploads:
         )
         request = http.HttpRequest("PUT", self.target.path_of(key), headers)
 
-        def on_progress(**_) -> None:
+        def on_progress(_sent: int) -> None:  # bytes sent since the last call
             self.news = time.monotonic()
 
         def on_done(error=None, status_code=None, error_body=None, **_) -> None:

@@ -26,6 +26,7 @@ from assets.clients import (
     bucket_uploads,
     cloudfront_client,
 )
+from assets.ends_process import EndsProcess
 from assets.iam import missing_permission
 from assets.publish import (
     LocalFile,
@@ -55,7 +56,7 @@ class Listing:
         return cls(client, list_in_background(client, bucket, prefix))
 
 
-class Command(BaseCommand):
+class Command(EndsProcess, BaseCommand):
     help = "Upload what the bucket lacks of the static files collected in STATIC_ROOT."
     # collectstatic starts the listing before it collects and hands it over (Listing).
     stealth_options = ("listing",)
