@@ -492,7 +492,7 @@ def phases_table(results: Results) -> str:
         "release, empty bucket": "release phase: `publish_static`, an empty bucket (promoted)",
     }
     rows = []
-    for (step, scenario), samples in results.phases.items():
+    for (step, scenario), samples in sorted(results.phases.items()):
         rows.append(
             [
                 what[step],
