@@ -3,8 +3,8 @@
 botocore spends about 1 ms of CPU on each PutObject (event hooks, serialisation, signing), so
 one process sends at most 450-870 a second however many threads it has, where S3 at 20-50 ms a
 round trip passes thousands. awscrt, the AWS Common Runtime that boto3's `crt` extra pins,
-signs and sends on its own threads in C: about 0.2 ms of CPU per upload and 4-6x the rate on
-the benchmark (benchmarks/README.md in the template repository).
+signs and sends on its own threads in C: about 0.2 ms of CPU per upload, and several times
+botocore's rate on the benchmark (benchmarks/README.md in the template repository).
 
 What it takes from the botocore client that lists the bucket, so both talk to the same place
 in the same way: each key's URL (endpoint, addressing style and AWS host names, as botocore
@@ -70,12 +70,11 @@ class Target:
         return self.path + quote(key, safe="/~")
 
 
-def crt_client(target: Target, access_key: str | None, secret_key: str | None) -> s3.S3Client:
-    """The CRT's S3 client, signing with the credentials boto3 finds for these keys."""
+def crt_client(target: Target, keys: dict[str, str | None]) -> s3.S3Client:
+    """The CRT's S3 client, signing with the credentials boto3 finds for these keys (boto3's
+    aws_access_key_id, aws_secret_access_key, aws_session_token; None: its provider chain)."""
     session = botocore.session.get_session()
-    credentials = boto3.Session(
-        aws_access_key_id=access_key, aws_secret_access_key=secret_key, botocore_session=session
-    ).get_credentials()
+    credentials = boto3.Session(**keys, botocore_session=session).get_credentials()
     if credentials is None:
         raise PublishError(
             "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or give the "
@@ -111,9 +110,9 @@ class Uploads:
     retries) cancels the rest and upload_all() raises it as a PublishError; so does waiting
     `timeout` seconds with no news of any upload (bytes sent or an answer)."""
 
-    def __init__(self, client, bucket: str, timeout: float, access_key, secret_key) -> None:
+    def __init__(self, client, bucket: str, timeout: float, keys: dict[str, str | None]) -> None:
         self.target = Target.of(client, bucket)
-        self.client = crt_client(self.target, access_key, secret_key)
+        self.client = crt_client(self.target, keys)
         self.timeout = timeout
         self.pending: dict[LocalFile, s3.S3Request] = {}
         self.landed: list[LocalFile] = []  # in place, not yet yielded by upload_all()
