@@ -107,6 +107,8 @@ class Results:
     required: dict[str, tuple[int, int, int]] = field(
         default_factory=dict
     )  # requests, pages, bytes
+    # Heroku's two steps for this project: (step, scenario) -> seconds and S3 requests per run.
+    phases: dict[tuple[str, str], list[tuple[float, int]]] = field(default_factory=dict)
 
     def cell(self, scenario: str, key: str) -> Cell:
         return self.cells.setdefault((scenario, key), Cell())
@@ -249,6 +251,8 @@ class LatencyContest:
                 )
             seconds = collect_s + upload
         log = self.s3.requests()
+        if contender.key == "ours" and scenario.name in ("cold", "no change"):
+            self.phases(results, scenario.name, bucket, seconds, len(log))
         with self.s3.at_rtt(0):
             after = b.remote_tree(self.client, bucket, PREFIX)
         traffic = b.Traffic.of(log, bucket, after, PREFIX)
@@ -270,6 +274,26 @@ class LatencyContest:
             f"{traffic.bytes_up / 1e6:6.1f} MB up  {verdict}",
             flush=True,
         )
+
+    def phases(self, results: Results, scenario: str, bucket: str, build_s: float, requests: int):
+        """Heroku's build step (collectstatic, just measured) and release phase (the Procfile's
+        `python manage.py publish_static` on the slug the build made): right after the build,
+        on its bucket (after either build it finds everything there: no change), and on an
+        empty bucket, as when a pipeline promotes the slug to an app with a bucket of its own
+        (the release that uploads everything)."""
+        results.phases.setdefault(("build", scenario), []).append((build_s, requests))
+        targets = [("release, same bucket", bucket)]
+        if scenario == "cold":
+            fresh = f"{bucket}-promoted-{time.monotonic_ns()}"
+            with self.s3.at_rtt(0):
+                self.client.create_bucket(Bucket=fresh)
+            targets.append(("release, empty bucket", fresh))
+        for step, target in targets:
+            self.s3.clear()
+            run = self.ws.run("manage.py", "publish_static", env=self.ws.env(target, None))
+            key = (step, "cold" if target != bucket else "no change")
+            results.phases.setdefault(key, []).append((run.seconds, len(self.s3.requests())))
+        self.s3.clear()
 
     def expected(
         self, contender: Contender, bucket: str, reference: b.Tree
@@ -308,8 +332,11 @@ class LatencyContest:
         if missing:
             problems.append(f"offline manifest names bundles the slug lacks: {sorted(missing)}")
         needed = {n: o for n, o in reference.items() if n != b.STATIC_MANIFEST}
+        # Compressor's bundles, and the release index (releases/<id>.json) prune_static reads.
         needed |= {
-            n: o for n, o in tree.items() if n.startswith("CACHE/") and n != b.COMPRESS_MANIFEST
+            n: o
+            for n, o in tree.items()
+            if n.startswith(("CACHE/", "releases/")) and n != b.COMPRESS_MANIFEST
         }
         return needed, problems
 
@@ -457,6 +484,26 @@ def steps_table(results: Results) -> str:
     return table(rows, header)
 
 
+def phases_table(results: Results) -> str:
+    """Heroku's build step and release phase for this project, each a process of its own."""
+    what = {
+        "build": "build: `collectstatic` (collect, compress, publish)",
+        "release, same bucket": "release phase: `publish_static`, the build's bucket",
+        "release, empty bucket": "release phase: `publish_static`, an empty bucket (promoted)",
+    }
+    rows = []
+    for (step, scenario), samples in sorted(results.phases.items()):
+        rows.append(
+            [
+                what[step],
+                scenario,
+                seconds([s for s, _ in samples]),
+                f"{statistics.median(n for _, n in samples):,.0f}",
+            ]
+        )
+    return table(rows, ["step", "scenario", "wall s", "S3 requests"])
+
+
 def targets(all_results: list[Results], rendered: dict | None) -> list[tuple[str, str, bool]]:
     found = []
     for results in all_results:
@@ -502,10 +549,11 @@ def targets(all_results: list[Results], rendered: dict | None) -> list[tuple[str
 
 def cpu_floor(ws: Workspace, s3: StandIn, count: int = 2000) -> str:
     """Seconds for botocore to sign and send `count` small PUTs at RTT 0, with and without
-    `Expect: 100-continue`, at 16 and 64 threads."""
+    `Expect: 100-continue`, at 16 and 64 threads; and for awscrt's S3 client, as the publish
+    uses it (its own threads, no `Expect`)."""
     s3.set_rtt(0)
     rows = []
-    for threads, expect in ((16, True), (64, True), (64, False)):
+    for threads, expect in ((16, True), (64, True), (64, False), ("crt", False)):
         command = [ws.python, str(HERE / "cpu_floor.py"), s3.endpoint_url, str(count), str(threads)]
         out = subprocess.run(
             command + ([] if expect else ["--no-expect"]),
@@ -516,7 +564,7 @@ def cpu_floor(ws: Workspace, s3: StandIn, count: int = 2000) -> str:
         data = json.loads(out.stdout)
         rows.append(
             [
-                f"{threads}",
+                "awscrt S3Client" if threads == "crt" else f"botocore, {threads} threads",
                 "yes" if expect else "no",
                 f"{data['wall_s']:.2f}",
                 f"{data['cpu_s']:.2f}",
@@ -524,7 +572,7 @@ def cpu_floor(ws: Workspace, s3: StandIn, count: int = 2000) -> str:
             ]
         )
     header = [
-        "threads",
+        "client",
         "Expect: 100-continue",
         f"wall s for {count:,} PUTs",
         "CPU s",
@@ -621,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
             contest = LatencyContest(ws, s3, args.files, work)
             emit(
                 sections,
-                "### Client CPU floor (botocore, RTT 0)\n\n" + cpu_floor(ws, s3),
+                "### Client CPU floor (RTT 0)\n\n" + cpu_floor(ws, s3),
                 args.output,
             )
             for rtt in args.rtt:
@@ -634,7 +682,13 @@ def main(argv: list[str] | None = None) -> int:
                     sections,
                     f"### RTT {rtt} ms, {args.files:,} files, {args.runs} run(s)\n\n"
                     f"{ceiling_line(results)}\n\n{publish_table(results)}\n\n"
-                    f"Where this project's time goes (medians, s):\n\n{steps_table(results)}",
+                    f"Where this project's time goes (medians, s):\n\n{steps_table(results)}"
+                    + (
+                        f"\n\nHeroku's build step and release phase, this project:\n\n"
+                        f"{phases_table(results)}"
+                        if results.phases
+                        else ""
+                    ),
                     args.output,
                 )
             if not args.no_render:

@@ -111,7 +111,9 @@ def run_awscli(root: Path, endpoint: str, bucket: str, concurrency: int, work: P
 
 def run_s5cmd(root: Path, endpoint: str, bucket: str, workers: int, how: str) -> float:
     """`s5cmd --numworkers N sync` (uploads what is missing, or differs in size, or is newer
-    locally: every file of a fresh collect is), or `cp` (uploads everything, no listing)."""
+    locally: every file of a fresh collect is), or `cp` (uploads everything, no listing).
+    Files of 8 MiB and more go up in 8 MiB parts, one at a time, as boto3's and rclone's do
+    here (s5cmd's default parts are 50 MiB), so that their ETags can be compared."""
     env = _env(
         AWS_ACCESS_KEY_ID=CREDENTIALS["aws_access_key_id"],
         AWS_SECRET_ACCESS_KEY=CREDENTIALS["aws_secret_access_key"],
@@ -119,7 +121,7 @@ def run_s5cmd(root: Path, endpoint: str, bucket: str, workers: int, how: str) ->
     )
     command = [
         str(s5cmd()), "--endpoint-url", endpoint, "--numworkers", str(workers), "--log", "error",
-        how, f"{root}/", f"s3://{bucket}/static/",
+        how, "--part-size", "8", "--concurrency", "1", f"{root}/", f"s3://{bucket}/static/",
     ]  # fmt: skip
     return _timed(command, env)
 

@@ -29,6 +29,7 @@ HOSTING_FILES = {
     "s3": ["assets/whitenoise_files.py", "tests/test_whitenoise_build.py"],
     "whitenoise": [
         "assets/cdn.py",
+        "assets/crt_uploads.py",
         "assets/publish.py",
         "assets/release_indexes.py",
         "assets/management/commands/publish_static.py",

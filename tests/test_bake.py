@@ -61,6 +61,7 @@ def assert_clean_project(path: Path, manager: str = "pip") -> None:
 # Files only one static_hosting value uses; the hook removes the other's as whole files.
 HOSTING_ONLY = {
     "s3": {
+        "assets/crt_uploads.py",
         "assets/publish.py",
         "assets/release_indexes.py",
         "assets/management/commands/publish_static.py",
@@ -70,7 +71,7 @@ HOSTING_ONLY = {
     "whitenoise": {"assets/whitenoise_files.py", "tests/test_whitenoise_build.py"},
 }
 # Packages only one value installs.
-HOSTING_PACKAGES = {"s3": set(), "whitenoise": {"whitenoise", "brotli"}}
+HOSTING_PACKAGES = {"s3": {"awscrt"}, "whitenoise": {"whitenoise", "brotli"}}
 
 
 @pytest.mark.parametrize("hosting", OPTIONS["static_hosting"])

@@ -125,6 +125,17 @@ def test_a_changed_stylesheet_uploads_only_what_changed(production, s3):
     assert len(uploaded) <= 5, uploaded
 
 
+def test_a_publish_writes_no_errors_to_the_build_log(production, s3):
+    """Heroku's build log shows stderr: a publish that succeeds leaves no traceback there (an
+    upload callback that raised was reported, and ignored, once per file)."""
+    project, env = production
+    project.manage("prepare_bucket", env=env)
+    result = project.manage("collectstatic", "--noinput", env=env)
+    assert "Published:" in result.stdout
+    for sign in ("Traceback", "Exception ignored", "Error"):
+        assert sign not in result.stderr, result.stderr[-3000:]
+
+
 MEDIA_SCRIPT = """
 import json
 from django.core.files.base import ContentFile

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -31,6 +33,20 @@ def bucket_client(workers: int = 16):
     # private botocore name to import (tests/test_production.py checks the wire).
     client.meta.events.register_last("before-call.s3", send_bodies_at_once)
     return client
+
+
+def bucket_uploads(client, bucket: str):
+    """What sends the publish's files: awscrt's S3 client, pointed where `client` points
+    (assets/crt_uploads.py says why), with the credentials of the same settings."""
+    from assets.crt_uploads import Uploads  # the CRT loads only where files are published
+
+    keys = {
+        "aws_access_key_id": settings.AWS_ACCESS_KEY_ID,
+        "aws_secret_access_key": settings.AWS_SECRET_ACCESS_KEY,
+        # Temporary keys come with a token, which django-storages reads from the environment.
+        "aws_session_token": settings.AWS_ACCESS_KEY_ID and os.environ.get("AWS_SESSION_TOKEN"),
+    }
+    return Uploads(client, bucket, settings.ASSETS_PUBLISH_TIMEOUT, keys)
 
 
 def send_bodies_at_once(params, **_) -> None:

@@ -14,12 +14,11 @@ import json
 import mimetypes
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-from boto3.s3.transfer import TransferConfig
+from typing import Protocol
 
 from assets.bucket_objects import AWS_ERRORS
 from assets.release_id import RELEASE_FILES, STATIC_MANIFEST
@@ -27,11 +26,6 @@ from assets.release_id import RELEASE_FILES, STATIC_MANIFEST
 # Files at least this large go up in parts of this size; their ETag is then the MD5 of the parts'
 # MD5s plus "-<parts>", which local_etag() reproduces.
 PART_SIZE = 8 * 1024 * 1024
-# A large file's parts go up one after another in its worker thread, so the publish never opens
-# more connections than it has workers (the client's pool is sized to match).
-TRANSFER = TransferConfig(
-    multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, use_threads=False
-)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Unhashed names can change content on the next deploy: let caches check back soon.
@@ -98,7 +92,7 @@ def local_files(root: Path) -> list[LocalFile]:
 
 
 def local_etag(path: Path) -> str:
-    """The ETag S3 gives the file when uploaded with TRANSFER: an MD5, or the multipart form."""
+    """The ETag S3 gives the file as uploaded here: an MD5, or the multipart form (PART_SIZE)."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         if size < PART_SIZE:
@@ -150,18 +144,10 @@ class PublishError(Exception):
     """A step of the publish failed for good (after the client's own retries)."""
 
 
-def upload(client, bucket: str, key: str, file: LocalFile) -> None:
-    """One PUT for a small file; parts for a large one (boto3's transfer manager)."""
-    extra = {"ContentType": file.content_type, "CacheControl": file.cache_control}
-    try:
-        if file.path.stat().st_size < PART_SIZE:
-            # put_object skips the transfer manager's per-call thread pool: most files are small.
-            with file.path.open("rb") as body:
-                client.put_object(Bucket=bucket, Key=key, Body=body, **extra)
-        else:
-            client.upload_file(str(file.path), bucket, key, ExtraArgs=extra, Config=TRANSFER)
-    except AWS_ERRORS as error:
-        raise PublishError(f"uploading {file.name} failed: {error}") from error
+class Uploads(Protocol):
+    def upload_all(self, files: Iterable[tuple[str, LocalFile]]) -> Iterator[LocalFile]:
+        """Upload each (key, file); yield each file once it is in place."""
+        ...
 
 
 def publish(
@@ -169,13 +155,14 @@ def publish(
     bucket: str,
     prefix: str,
     root: Path,
-    workers: int = 16,
+    uploads: Uploads,
     progress: Callable[[int, int, int], None] | None = None,
     remote: dict[str, str] | None = None,
     files: list[LocalFile] | None = None,
 ) -> Report:
     """Upload what the bucket lacks; call progress(done, total, bytes) as uploads finish.
 
+    `uploads`: what sends the files (assets.crt_uploads.Uploads);
     `remote`: the bucket's listing, if the caller has it already (else it is listed here);
     `files`: local_files(root), if the caller has them already.
     """
@@ -188,7 +175,7 @@ def publish(
     report.changed_unhashed = [
         f.name for f in todo if not f.immutable and f"{prefix}/{f.name}" in remote
     ]
-    for file in _upload_all(client, bucket, prefix, todo, workers):
+    for file in uploads.upload_all((f"{prefix}/{f.name}", f) for f in todo):
         report.uploaded.append(file.name)
         report.bytes += file.path.stat().st_size
         if progress:
@@ -203,18 +190,3 @@ def listed(client, bucket: str, prefix: str, future: Future | None = None) -> di
         return future.result() if future else remote_etags(client, bucket, prefix)
     except AWS_ERRORS as error:
         raise PublishError(f"listing s3://{bucket}/{prefix}/ failed: {error}") from error
-
-
-def _upload_all(
-    client, bucket: str, prefix: str, files: list[LocalFile], workers: int
-) -> Iterable[LocalFile]:
-    """Upload in parallel, yielding each file once it is in place; the first failure stops all."""
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(upload, client, bucket, f"{prefix}/{f.name}", f): f for f in files}
-        try:
-            for future in as_completed(futures):
-                future.result()
-                yield futures[future]
-        finally:
-            for future in futures:
-                future.cancel()

@@ -18,10 +18,11 @@ from django.contrib.staticfiles.management.commands import collectstatic
 from django.core.management import call_command
 
 from assets.compress_log import CompressLog
+from assets.ends_process import EndsProcess
 from assets.release_id import release_id
 
 
-class Command(collectstatic.Command):
+class Command(EndsProcess, collectstatic.Command):
     help = "Collect static files; in production also compress them offline and publish to S3."
 
     def handle(self, **options):

@@ -20,7 +20,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from assets.cdn import invalidate
-from assets.clients import anonymous_read_refused, bucket_client, cloudfront_client
+from assets.clients import (
+    anonymous_read_refused,
+    bucket_client,
+    bucket_uploads,
+    cloudfront_client,
+)
+from assets.ends_process import EndsProcess
 from assets.iam import missing_permission
 from assets.publish import (
     LocalFile,
@@ -33,11 +39,6 @@ from assets.publish import (
 )
 from assets.release_id import STATIC_MANIFEST, release_id
 
-# Uploads in flight at once (and connections in the client's pool). Far from S3 each upload
-# mostly waits for its answer: at 50 ms a round trip, 16 kept a cold publish at 18.2 s where 64
-# took 9.7 s (benchmarks/ in the template repository). S3 takes thousands of requests per
-# second per prefix.
-WORKERS = 64
 PROGRESS_EVERY = 2.0  # seconds between progress lines
 
 
@@ -50,12 +51,12 @@ class Listing:
 
     @classmethod
     def start(cls) -> Listing:
-        client = bucket_client(WORKERS)
+        client = bucket_client(workers=1)  # it lists; assets/crt_uploads.py uploads
         bucket, prefix = settings.AWS_STORAGE_BUCKET_NAME, settings.STATIC_LOCATION
         return cls(client, list_in_background(client, bucket, prefix))
 
 
-class Command(BaseCommand):
+class Command(EndsProcess, BaseCommand):
     help = "Upload what the bucket lacks of the static files collected in STATIC_ROOT."
     # collectstatic starts the listing before it collects and hands it over (Listing).
     stealth_options = ("listing",)
@@ -85,7 +86,7 @@ class Command(BaseCommand):
                 bucket,
                 prefix,
                 root,
-                WORKERS,
+                bucket_uploads(listing.client, bucket),
                 self.progress(),
                 remote,
                 files,
