@@ -9,6 +9,7 @@ a deploy runs uses the app's keys alone.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -91,7 +92,7 @@ class Roles:
     bucket: str
 
 
-_users = iter(range(1_000_000))
+_users = itertools.count()
 
 
 def roles(project: Project, iam_s3: IamS3, worker_id: str) -> Roles:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -25,8 +27,9 @@ REVIEW_APPS_PREFIX = "review-apps"
 REVIEW_APPS_STATIC = f"{REVIEW_APPS_PREFIX}/*/static"
 
 
-def _suffix(prefix: str) -> str:
-    """Ids for Sid and CORS rule ID: letters and digits only (IAM's rule), unique per prefix."""
+def prefix_id(prefix: str) -> str:
+    """Ids for a Sid, a CORS rule or a lifecycle rule: letters and digits only (IAM's rule),
+    unique per exact prefix."""
     return hashlib.sha256(prefix.encode()).hexdigest()[:24]
 
 
@@ -40,7 +43,7 @@ def legacy_ids(prefix: str) -> list[str]:
 def read_statement(bucket: str, prefix: str) -> dict:
     """Anyone may GET the objects under `prefix/` (`*` matches any one app's name); nothing else."""
     return {
-        "Sid": f"PublicRead{_suffix(prefix)}",
+        "Sid": f"PublicRead{prefix_id(prefix)}",
         "Effect": "Allow",
         "Principal": "*",
         "Action": "s3:GetObject",
@@ -75,7 +78,7 @@ def site_origins(hosts: list[str], trusted: list[str]) -> list[str]:
 def cors_rule(prefix: str, origins: list[str]) -> dict:
     """Browsers on the site's pages may read the static files (web fonts need this)."""
     return {
-        "ID": f"SiteOrigins{_suffix(prefix)}",
+        "ID": f"SiteOrigins{prefix_id(prefix)}",
         "AllowedMethods": ["GET", "HEAD"],
         "AllowedOrigins": origins,
         "AllowedHeaders": ["*"],
@@ -83,24 +86,30 @@ def cors_rule(prefix: str, origins: list[str]) -> dict:
     }
 
 
+def unless_unset(read: Callable[[], Any], unset_code: str, default: Any) -> Any:
+    """What `read` returns, or `default` where S3 answers `unset_code` (the bucket has no such
+    setting yet); any other error is raised."""
+    try:
+        return read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != unset_code:
+            raise
+        return default
+
+
 def current_policy(client, bucket: str) -> dict | None:
     """The bucket's policy, or None where it has none yet."""
-    try:
-        return json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchBucketPolicy":
-            raise
-        return None
+    policy = unless_unset(
+        lambda: client.get_bucket_policy(Bucket=bucket)["Policy"], "NoSuchBucketPolicy", None
+    )
+    return json.loads(policy) if policy else None
 
 
 def current_cors_rules(client, bucket: str) -> list[dict]:
     """The bucket's CORS rules, or none where it has no CORS configuration yet."""
-    try:
-        return client.get_bucket_cors(Bucket=bucket)["CORSRules"]
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchCORSConfiguration":
-            raise
-        return []
+    return unless_unset(
+        lambda: client.get_bucket_cors(Bucket=bucket)["CORSRules"], "NoSuchCORSConfiguration", []
+    )
 
 
 def merged_cors(current: list[dict], ours: dict, retired: list[str] | None = None) -> list[dict]:

@@ -11,10 +11,9 @@ into the bucket's rules like its policy statement: apps sharing a bucket each ke
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
-from botocore.exceptions import ClientError
+from assets.bucket_access import prefix_id, unless_unset
 
 PENDING = "pending"  # under the media prefix
 EXPIRE_AFTER_DAYS = 1  # S3's lifecycle rules count in whole days
@@ -27,9 +26,8 @@ def pending_prefix(media_location: str) -> str:
 def expiry_rule(prefix: str) -> dict:
     """Delete the objects under `prefix` a day after they were written. The ID is a hash of
     the exact prefix, so two apps' rules (my-site-pr-12, my-site-pr12) never share one."""
-    digest = hashlib.sha256(prefix.encode()).hexdigest()[:16]
     return {
-        "ID": f"expire-pending-uploads-{digest}",
+        "ID": f"expire-pending-uploads-{prefix_id(prefix)}",
         "Filter": {"Prefix": prefix},
         "Status": "Enabled",
         "Expiration": {"Days": EXPIRE_AFTER_DAYS},
@@ -37,12 +35,11 @@ def expiry_rule(prefix: str) -> dict:
 
 
 def current_lifecycle_rules(client, bucket: str) -> list[dict]:
-    try:
-        return client.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchLifecycleConfiguration":
-            raise
-        return []
+    return unless_unset(
+        lambda: client.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"],
+        "NoSuchLifecycleConfiguration",
+        [],
+    )
 
 
 def expire_pending_uploads(client, bucket: str, media_location: str) -> None:

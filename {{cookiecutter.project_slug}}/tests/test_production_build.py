@@ -7,7 +7,6 @@ reference fails here, in the project's own CI, before it fails a Heroku build.
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -15,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 PROJECT = Path(__file__).resolve().parent.parent
 BUCKET = "build-test"
@@ -27,18 +25,6 @@ RENDER_START_PAGE = (
     "from django.test import Client; "
     "print(Client().get('/', secure=True, HTTP_HOST='localhost').content.decode())"
 )
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """moto's S3 server on a free loopback port, reached only over HTTP, as a real bucket is."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture

@@ -320,11 +320,9 @@ class Environment:
 
     def raise_if_malformed(self) -> None:
         """For variables every environment reads (base.py), so development checks them too."""
-        if self.problems:
-            lines = "\n".join(f"  - {problem}" for problem in self.problems)
-            raise IncompleteEnvironment(f"Malformed environment variables:\n{lines}")
+        self.raise_if_incomplete("Malformed environment variables")
 
-    def raise_if_incomplete(self) -> None:
+    def raise_if_incomplete(self, heading: str = "") -> None:
         if self.problems:
             lines = "\n".join(f"  - {problem}" for problem in self.problems)
-            raise IncompleteEnvironment(f"{self.heading}:\n{lines}")
+            raise IncompleteEnvironment(f"{heading or self.heading}:\n{lines}")

@@ -2,12 +2,12 @@
 settings (production's: DEBUG off)."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from demo.models import Upload
+from demo.tests.accounts import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,16 +48,6 @@ def test_signed_in_staff_see_the_hints_but_not_the_internals(client, django_user
     page = client.get(reverse("demo:start")).content.decode()
     assert "createsuperuser" in page and "manage.py" in page
     assert "Development details" not in page
-
-
-def signed_in(client, django_user_model, *permissions: str):
-    """The client, signed in as a staff member who holds these Upload permissions."""
-    name = "-".join(("staff", *permissions))
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    codenames = [f"{permission}_upload" for permission in permissions]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import re
 
 import pytest
 import requests
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 
 from demo.models import Upload
+from demo.tests.accounts import signed_in
 
 # --- Deleting an upload ---------------------------------------------------------------------
 
@@ -51,17 +51,9 @@ def test_the_admins_bulk_delete_removes_the_files(client, admin_user):
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * (2**20)  # a megabyte the record step must not read
 
 
-def editor(client, django_user_model, name: str = "editor", *permissions: str):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    codenames = [f"{permission}_upload" for permission in permissions]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def uploader(client, django_user_model):
-    return editor(client, django_user_model, "editor", "add", "view")
+    return signed_in(client, django_user_model, "add", "view")
 
 
 def ask_policy(client, filename: str) -> dict:
@@ -119,9 +111,9 @@ def test_a_token_records_one_upload_once(bucket, uploader):
 
 @pytest.mark.django_db
 def test_a_token_is_for_the_user_who_asked_for_it(bucket, client, django_user_model):
-    policy = ask_policy(editor(client, django_user_model, "first", "add"), "notes.txt")
+    policy = ask_policy(signed_in(client, django_user_model, "add"), "notes.txt")
     post_to_bucket(policy, b"notes")
-    other = editor(client, django_user_model, "second", "add", "view")
+    other = signed_in(client, django_user_model, "add", "view")
     refused = record(other, policy)
     assert refused.status_code == 400
     assert "another user" in refused.json()["error"]
@@ -174,11 +166,11 @@ def test_a_name_whose_key_loses_its_extension_gets_no_policy(bucket, uploader):
 
 @pytest.mark.django_db
 def test_direct_uploads_need_the_add_permission_not_staff_status(bucket, client, django_user_model):
-    staff = editor(client, django_user_model, "staff")
+    staff = signed_in(client, django_user_model)
     assert staff.post(reverse("demo:upload-policy"), {"filename": "a.txt"}).status_code == 403
     assert staff.post(reverse("demo:upload-record"), {"token": "x"}).status_code == 403
     client.logout()
-    allowed = editor(client, django_user_model, "adder", "add")
+    allowed = signed_in(client, django_user_model, "add")
     assert allowed.post(reverse("demo:upload-policy"), {"filename": "a.txt"}).status_code == 200
 
 
